@@ -1,0 +1,157 @@
+"""Declarative checks for the ``data`` of a command.
+
+Each command declares its fields; the engine checks a command's data before
+any handler sees it, so handlers can trust types and lengths.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from engine.messages import N_, Refusal
+
+_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
+
+
+def invalid(name: str, problem: str) -> Refusal:
+    return Refusal("request.invalid", N_("Field “{field}”: {problem}."), field=name, problem=problem)
+
+
+@dataclass(frozen=True)
+class Field:
+    optional: bool = False
+
+    def check(self, name: str, value: Any) -> Any:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Text(Field):
+    """A string, stripped of surrounding space, between ``min`` and ``max`` characters."""
+
+    min: int = 1
+    max: int = 200
+
+    def check(self, name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise invalid(name, "must be a string")
+        value = value.strip()
+        if not self.min <= len(value) <= self.max:
+            raise invalid(name, f"must be {self.min} to {self.max} characters")
+        return value
+
+    def describe(self) -> str:
+        return f"string, {self.min}–{self.max} characters"
+
+
+@dataclass(frozen=True)
+class Id(Field):
+    """An identifier: letters, digits and ``_.:-``, at most 80 characters."""
+
+    def check(self, name: str, value: Any) -> str:
+        if not isinstance(value, str) or not _ID.match(value):
+            raise invalid(name, "must be an identifier")
+        return value
+
+    def describe(self) -> str:
+        return "identifier"
+
+
+@dataclass(frozen=True)
+class Int(Field):
+    min: int = 0
+    max: int = 2**31
+
+    def check(self, name: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise invalid(name, "must be an integer")
+        if not self.min <= value <= self.max:
+            raise invalid(name, f"must be between {self.min} and {self.max}")
+        return value
+
+    def describe(self) -> str:
+        return f"integer, {self.min}–{self.max}"
+
+
+@dataclass(frozen=True)
+class Bool(Field):
+    def check(self, name: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise invalid(name, "must be true or false")
+        return value
+
+    def describe(self) -> str:
+        return "boolean"
+
+
+@dataclass(frozen=True)
+class Choice(Field):
+    values: tuple[str, ...] = ()
+
+    def check(self, name: str, value: Any) -> str:
+        if value not in self.values:
+            raise invalid(name, "must be one of " + ", ".join(self.values))
+        return value
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(f"`{v}`" for v in self.values)
+
+
+@dataclass(frozen=True)
+class Localized(Field):
+    """Text per language: ``{"fr": ..., "es": ..., "en": ...}``, at least one."""
+
+    max: int = 200
+    languages: tuple[str, ...] = ("fr", "es", "en")
+
+    def check(self, name: str, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict) or not value:
+            raise invalid(name, "must be an object of texts per language")
+        out = {}
+        for lang, text in value.items():
+            if lang not in self.languages:
+                raise invalid(name, f"unknown language {lang!r}")
+            out[lang] = Text(max=self.max).check(f"{name}.{lang}", text)
+        return out
+
+    def describe(self) -> str:
+        return f"texts per language (fr, es, en), each up to {self.max} characters"
+
+
+@dataclass(frozen=True)
+class Blob(Field):
+    """A JSON value checked by the handler itself, bounded by its encoded size."""
+
+    max_items: int = 10_000
+
+    def check(self, name: str, value: Any) -> Any:
+        if not isinstance(value, dict | list):
+            raise invalid(name, "must be an object or a list")
+        if len(value) > self.max_items:
+            raise invalid(name, f"must hold at most {self.max_items} items")
+        return value
+
+    def describe(self) -> str:
+        return "object or list, checked by the command"
+
+
+def check_fields(fields: dict[str, Field], data: Any) -> dict[str, Any]:
+    """Return ``data`` with every field checked and normalised; refuse extra fields."""
+    if not isinstance(data, dict):
+        raise Refusal("request.invalid", N_("The command's data must be an object."))
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise invalid(sorted(unknown)[0], "is not a field of this command")
+    out: dict[str, Any] = {}
+    for name, spec in fields.items():
+        if name not in data or data[name] is None:
+            if not spec.optional:
+                raise Refusal("request.missing", N_("Field “{field}” is required."), field=name)
+            continue
+        out[name] = spec.check(name, data[name])
+    return out

@@ -1,0 +1,79 @@
+"""The table of commands, and of how each event is applied and published.
+
+Domain modules register into :data:`registry` when imported::
+
+    @registry.command("announcement.post", roles=STAFF, fields={...})
+    def post(state, command) -> Decision: ...
+
+    @registry.applies("announcement.posted")
+    def _(state, event) -> None: ...
+
+    @registry.publishes("announcement.posted")
+    def _(state, event) -> list[tuple[str, dict]]: ...
+
+A push is named after the event it publishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from engine.fields import Field
+from engine.messages import Command, Decision, Event, Role
+
+if TYPE_CHECKING:
+    from engine.state import EventState
+
+Handler = Callable[["EventState", Command], Decision]
+Applier = Callable[["EventState", Event], None]
+Publisher = Callable[["EventState", Event], list[tuple[str, dict[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    type: str
+    roles: frozenset[Role] | None  # None: also open to connections not signed in
+    fields: dict[str, Field]
+    handle: Handler
+    doc: str
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.commands: dict[str, CommandSpec] = {}
+        self.appliers: dict[str, Applier] = {}
+        self.publishers: dict[str, Publisher] = {}
+
+    def command(
+        self, type: str, *, roles: frozenset[Role] | None, fields: dict[str, Field] | None = None
+    ) -> Callable[[Handler], Handler]:
+        def register(handle: Handler) -> Handler:
+            if type in self.commands:
+                raise ValueError(f"command {type} registered twice")
+            doc = (handle.__doc__ or "").strip()
+            self.commands[type] = CommandSpec(type, roles, fields or {}, handle, doc)
+            return handle
+
+        return register
+
+    def applies(self, type: str) -> Callable[[Applier], Applier]:
+        def register(apply: Applier) -> Applier:
+            self.appliers[type] = apply
+            return apply
+
+        return register
+
+    def publishes(self, type: str) -> Callable[[Publisher], Publisher]:
+        def register(publish: Publisher) -> Publisher:
+            self.publishers[type] = publish
+            return publish
+
+        return register
+
+
+registry = Registry()
+command = registry.command
+applies = registry.applies
+publishes = registry.publishes

@@ -1,0 +1,1 @@
+"""The agenda: event, rooms, tracks, speakers and sessions, and their live changes."""

@@ -1,0 +1,1 @@
+"""Schedule import and export: frab XML, schedule JSON, iCalendar, CSV."""
