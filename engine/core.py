@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import engine.areas  # noqa: F401  (fills the registry)
 from engine.fields import check_fields
 from engine.messages import N_, Command, Push, Refusal
 from engine.registry import CommandSpec, Registry, registry

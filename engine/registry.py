@@ -38,6 +38,9 @@ class CommandSpec:
     fields: dict[str, Field]
     handle: Handler
     doc: str
+    # Runs on the receiving server before the command is logged, to mint ids
+    # and secrets: the log gets ``Minted.data``, only the sender gets ``Minted.reply``.
+    prepare: Callable[[dict[str, Any]], Any] | None = None
 
 
 class Registry:
@@ -47,13 +50,18 @@ class Registry:
         self.publishers: dict[str, Publisher] = {}
 
     def command(
-        self, type: str, *, roles: frozenset[Role] | None, fields: dict[str, Field] | None = None
+        self,
+        type: str,
+        *,
+        roles: frozenset[Role] | None,
+        fields: dict[str, Field] | None = None,
+        prepare: Callable[[dict[str, Any]], Any] | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handle: Handler) -> Handler:
             if type in self.commands:
                 raise ValueError(f"command {type} registered twice")
             doc = (handle.__doc__ or "").strip()
-            self.commands[type] = CommandSpec(type, roles, fields or {}, handle, doc)
+            self.commands[type] = CommandSpec(type, roles, fields or {}, handle, doc, prepare)
             return handle
 
         return register

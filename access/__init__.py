@@ -1,0 +1,1 @@
+"""Who may do what: attendees, moderators, kiosk devices, organisers."""

@@ -1,0 +1,47 @@
+"""What a client receives when it signs in or joins a room: the state as of one seq."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.messages import N_, Actor, Refusal, Role
+from engine.state import EventState
+from rooms.announcements import visible
+
+
+def event_snapshot(state: EventState, actor: Actor | None, now: float) -> dict[str, Any]:
+    """The event, its programme and the event-wide announcements."""
+    snapshot = {
+        "seq": state.seq,
+        "time": now,
+        "me": actor.to_json() if actor else None,
+        "programme": state.programme.to_json(),
+        "announcements": visible(state, None, now),
+    }
+    if is_staff(actor):
+        snapshot["all_announcements"] = visible(state, None, now, every_room=True)
+    return snapshot
+
+
+def room_snapshot(state: EventState, room: str, actor: Actor | None, now: float) -> dict[str, Any]:
+    """One session's room: the session and its announcements."""
+    session = state.programme.sessions.get(room)
+    if session is None:
+        raise Refusal("room.unknown", N_("No session “{room}”."), room=room)
+    return {
+        "seq": state.seq,
+        "time": now,
+        "room": room,
+        "session": session.to_json(),
+        "announcements": visible(state, room, now),
+    }
+
+
+def may_view(state: EventState, actor: Actor | None) -> bool:
+    """Signed-in principals see the event; anyone does when it takes guests."""
+    event = state.programme.event
+    return actor is not None or (event is not None and event.guests_allowed)
+
+
+def is_staff(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in (Role.MODERATOR, Role.ORGANISER)

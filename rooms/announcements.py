@@ -1,0 +1,101 @@
+"""Announcements from moderators to every attendee, or to one session's room."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from engine.fields import Id, Int, Text
+from engine.messages import N_, STAFF, Command, Decision, Event, Refusal
+from engine.registry import applies, command, publishes
+
+if TYPE_CHECKING:
+    from engine.state import EventState
+
+MAX_MINUTES = 7 * 24 * 60
+
+
+@dataclass(slots=True)
+class Announcement:
+    id: str
+    text: str
+    room: str | None
+    posted_at: float
+    expires_at: float | None
+    author: str
+
+    def visible(self, now: float) -> bool:
+        return self.expires_at is None or now < self.expires_at
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "room": self.room,
+                "posted_at": self.posted_at, "expires_at": self.expires_at,
+                "author": self.author}
+
+
+def _topics(room: str | None) -> list[str]:
+    """Where a room's announcements go: its room, and staff panels that list them all."""
+    if room is None:
+        return ["all"]
+    return [f"room:{room}", "role:moderator", "role:organiser"]
+
+
+def visible(state: EventState, room: str | None, now: float,
+            every_room: bool = False) -> list[dict[str, Any]]:
+    """The announcements for ``room`` (None: event-wide) that have not expired, oldest first.
+
+    With ``every_room``, those of every room as well, for staff panels.
+    """
+    return [a.to_json() for a in state.announcements.values()
+            if (every_room or a.room == room) and a.visible(now)]
+
+
+@command("announcement.post", roles=STAFF, fields={
+    "text": Text(max=500),
+    "room": Id(optional=True),
+    "expires_in": Int(min=1, max=MAX_MINUTES, optional=True),
+})
+def post(state: EventState, cmd: Command) -> Decision:
+    """Post an announcement to every attendee, or to one session's room, optionally expiring."""
+    room = cmd.data.get("room")
+    if room is not None and room not in state.programme.sessions:
+        raise Refusal("room.unknown", N_("No session “{room}”."), room=room)
+    minutes = cmd.data.get("expires_in")
+    announcement_id = f"an{state.seq}"
+    return Decision([Event("announcement.posted", {
+        "id": announcement_id, "text": cmd.data["text"], "room": room, "posted_at": cmd.at,
+        "expires_at": cmd.at + 60 * minutes if minutes else None,
+        "author": cmd.actor.name if cmd.actor else "",
+    })], {"id": announcement_id})
+
+
+@command("announcement.withdraw", roles=STAFF, fields={"announcement": Id()})
+def withdraw(state: EventState, cmd: Command) -> Decision:
+    """Take an announcement down from every screen."""
+    announcement = state.announcements.get(cmd.data["announcement"])
+    if announcement is None:
+        raise Refusal("announcement.unknown", N_("No such announcement."))
+    return Decision([Event("announcement.withdrawn", {
+        "id": announcement.id, "room": announcement.room})], {"id": announcement.id})
+
+
+@applies("announcement.posted")
+def _posted(state: EventState, event: Event) -> None:
+    state.announcements[event.data["id"]] = Announcement(**event.data)
+
+
+@publishes("announcement.posted")
+def _publish_posted(state: EventState, event: Event) -> list[tuple[str, dict]]:
+    payload = {"room": event.data["room"], "announcement": event.data}
+    return [(t, payload) for t in _topics(event.data["room"])]
+
+
+@applies("announcement.withdrawn")
+def _withdrawn(state: EventState, event: Event) -> None:
+    del state.announcements[event.data["id"]]
+
+
+@publishes("announcement.withdrawn")
+def _publish_withdrawn(state: EventState, event: Event) -> list[tuple[str, dict]]:
+    payload = {"room": event.data["room"], "id": event.data["id"]}
+    return [(t, payload) for t in _topics(event.data["room"])]

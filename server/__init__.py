@@ -1,0 +1,1 @@
+"""The I/O around the engine: log backends, websocket gateway, HTTP views, CLI."""

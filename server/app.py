@@ -1,0 +1,61 @@
+"""The aiohttp application: pages, static files, ``/ws``, around one hub."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from server.gateway import Gateway
+from server.hub import Hub
+from server.log import open_log
+from server.settings import Settings
+from server.views import HUB, TEMPLATES, routes
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+GATEWAY = web.AppKey("gateway", Gateway)
+
+# Personal links carry a token in the path; it must never reach a log file.
+_SECRET_PATH = re.compile(r"^/a/[^/?]+")
+
+
+class AccessLogger(AbstractAccessLogger):
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        path = _SECRET_PATH.sub("/a/…", request.path)
+        self.logger.info('%s "%s %s" %s %.1fms', request.remote, request.method, path,
+                         response.status, time * 1000)
+
+
+def template_environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
+    """An application serving one event; the hub starts and stops with it."""
+    app = web.Application(client_max_size=16 * 1024 * 1024)
+    hub = hub or Hub(open_log(settings.data, settings.redis))
+    gateway = Gateway(hub, max_frame=settings.max_frame, send_limit=settings.send_limit,
+                      allowed_origins=settings.allowed_origins)
+    app[HUB] = hub
+    app[GATEWAY] = gateway
+    app[TEMPLATES] = template_environment()
+    app.router.add_routes(routes)
+    app.router.add_get("/ws", gateway.handle)
+    app.router.add_static("/static", STATIC, append_version=False)
+
+    async def start(app: web.Application) -> None:
+        await hub.start()
+
+    async def stop(app: web.Application) -> None:
+        await hub.stop()
+
+    app.on_startup.append(start)
+    app.on_shutdown.append(stop)
+    return app

@@ -1,0 +1,110 @@
+"""``rencontre``: run the server and operate an event from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from engine.messages import Actor, Role
+from schedule.demo import ZONE, demo_programme
+from server.app import AccessLogger, create_app
+from server.hub import Hub
+from server.log import LogUnavailable, open_log
+from server.settings import Settings
+
+SYSTEM = Actor("system", Role.ORGANISER, "Rencontre")
+
+
+def serve_parser(sub: argparse._SubParsersAction, defaults: Settings) -> None:
+    serve = sub.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", default=defaults.host, help="address to bind (RENCONTRE_HOST)")
+    serve.add_argument("--port", type=int, default=defaults.port, help="port (PORT)")
+    serve.add_argument("--data", default=defaults.data,
+                       help="directory of the SQLite log (RENCONTRE_DATA)")
+    serve.add_argument("--redis", default=defaults.redis, metavar="URL",
+                       help="use this Redis as the log, for several processes (REDIS_URL)")
+    serve.add_argument("--demo", action="store_true", default=defaults.demo,
+                       help="load the demo event when the log is empty (RENCONTRE_DEMO)")
+    serve.add_argument("--public-url", default=defaults.public_url,
+                       help="URL printed in links (RENCONTRE_PUBLIC_URL)")
+    serve.add_argument("--allowed-origin", action="append", dest="allowed_origins",
+                       default=list(defaults.allowed_origins),
+                       help="another origin allowed to open /ws (RENCONTRE_ALLOWED_ORIGINS)")
+    serve.add_argument("--max-frame", type=int, default=defaults.max_frame,
+                       help="largest accepted message in bytes (RENCONTRE_MAX_FRAME)")
+    serve.add_argument("--send-limit", type=int, default=defaults.send_limit,
+                       help="bytes buffered for a client before it is dropped "
+                            "(RENCONTRE_SEND_LIMIT)")
+    serve.set_defaults(run=serve_command)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(host=args.host, port=args.port, data=args.data, redis=args.redis,
+                    demo=args.demo, public_url=args.public_url,
+                    allowed_origins=tuple(o.rstrip("/") for o in args.allowed_origins),
+                    max_frame=args.max_frame, send_limit=args.send_limit)
+
+
+async def prepare_event(hub: Hub, settings: Settings) -> list[tuple[str, str]]:
+    """Load the demo if asked and the log is empty; make this run's credentials."""
+    if settings.demo and hub.state.programme.event is None:
+        today = datetime.now(ZoneInfo(ZONE)).date()
+        await hub.execute("schedule.load", {"programme": demo_programme(today)}, SYSTEM)
+    base = settings.base_url
+    links = []
+    moderator = await hub.execute("access.grant", {"role": "moderator",
+                                                   "name": "Moderator (console)"}, SYSTEM)
+    organiser = await hub.execute("access.grant", {"role": "organiser",
+                                                   "name": "Organiser (console)"}, SYSTEM)
+    links.append(("Moderator panel", f"{base}/moderator/login  token: "
+                                     f"{moderator['result']['token']}"))
+    links.append(("Organiser", f"{base}/moderator/login  token: {organiser['result']['token']}"))
+    programme = hub.state.programme
+    if programme.event is not None:
+        attendee = await hub.execute("access.grant", {"role": "attendee",
+                                                      "name": "Demo attendee"}, SYSTEM)
+        links.insert(0, ("Attendee page", f"{base}/a/{attendee['result']['token']}"))
+        code = await hub.execute("kiosk.pairing-code", {"label": "Kiosk 1", "minutes": 60},
+                                 SYSTEM)
+        links.append(("Kiosk pairing", f"{base}/kiosk  code: {code['result']['code']}"))
+        for room in programme.ordered_rooms():
+            links.append((f"Stage display ({room.id})", f"{base}/stage/{room.id}"))
+    return links
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    hub = Hub(open_log(settings.data, settings.redis))
+    app = create_app(settings, hub)
+
+    async def announce(app: web.Application) -> None:
+        for label, link in await prepare_event(hub, settings):
+            print(f"  {label:<28} {link}", flush=True)
+
+    app.on_startup.append(announce)
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, access_log_class=AccessLogger,
+                    print=lambda text: print(text, flush=True))
+    except LogUnavailable as error:
+        print(f"rencontre: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rencontre", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve_parser(sub, Settings.from_env())
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

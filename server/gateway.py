@@ -1,0 +1,227 @@
+"""The websocket endpoint ``/ws``: one connection per client, messages typed ``area.verb``.
+
+Every client message is a JSON object ``{"type": ..., "id": ..., "data": {...}}``.
+The server answers each with ``{"type": "reply", "id": ..., "ok": true,
+"result": ..., "seq": N}`` or ``{"type": "error", "id": ..., "code": ...,
+"message": ...}``; pushes carry the type of the event they publish and its seq.
+A command's ``id`` is also its idempotency key: a retry with the same id
+gets the first outcome again and changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+
+from engine.messages import N_, Actor, Push, Refusal
+from engine.snapshots import event_snapshot, is_staff, may_view, room_snapshot
+from server.connection import Connection
+from server.frames import message_frame
+from server.hub import Hub
+from server.i18n import LANGUAGES, translate
+from server.log import LogUnavailable
+from server.web_auth import actor_from_request, actor_from_token, request_language
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT = 25.0
+IN_FLIGHT = 64
+
+Local = Callable[["Gateway", Connection, dict[str, Any]], Awaitable[dict[str, Any]]]
+LOCAL: dict[str, tuple[Local, str]] = {}
+
+
+def local(type: str) -> Callable[[Local], Local]:
+    """Register a message the gateway answers itself, without the log."""
+
+    def register(handler: Local) -> Local:
+        LOCAL[type] = (handler, (handler.__doc__ or "").strip())
+        return handler
+
+    return register
+
+
+def _room(data: dict[str, Any]) -> str:
+    room = data.get("room")
+    if not isinstance(room, str) or not room:
+        raise Refusal("request.missing", N_("Field “{field}” is required."), field="room")
+    return room
+
+
+class Gateway:
+    def __init__(self, hub: Hub, *, max_frame: int, send_limit: int,
+                 allowed_origins: tuple[str, ...] = ()) -> None:
+        self.hub = hub
+        self.max_frame = max_frame
+        self.send_limit = send_limit
+        self.allowed_origins = allowed_origins
+        hub.listen(self._after_push)
+
+    def origin_allowed(self, request: web.Request) -> bool:
+        """Browsers send ``Origin``: it must be this server's or a configured one."""
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True
+        if origin.rstrip("/") in self.allowed_origins:
+            return True
+        return urlsplit(origin).netloc == request.host
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if not self.origin_allowed(request):
+            raise web.HTTPForbidden(text="origin not allowed")
+        # The hard limit sits above max_frame so that an oversized message can
+        # still be answered with an error; past it aiohttp closes with 1009.
+        ws = web.WebSocketResponse(compress=False, heartbeat=HEARTBEAT,
+                                   max_msg_size=4 * self.max_frame)
+        await ws.prepare(request)
+        transport = request.transport
+        assert transport is not None
+        connection = Connection(transport, self.send_limit, lang=request_language(request),
+                                actor=actor_from_request(self.hub.state, request))
+        self.hub.connect(connection)
+        in_flight = asyncio.Semaphore(IN_FLIGHT)
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    if message.type == WSMsgType.BINARY:
+                        self.send_error(connection, None, Refusal(
+                            "request.malformed", N_("Messages must be JSON text.")))
+                    continue
+                await in_flight.acquire()
+                task = asyncio.create_task(self.receive(connection, message.data))
+                tasks.add(task)
+                task.add_done_callback(lambda t: (tasks.discard(t), in_flight.release()))
+        finally:
+            self.hub.disconnect(connection)
+            for task in tasks:
+                task.cancel()
+        return ws
+
+    async def receive(self, connection: Connection, text: str) -> None:
+        message_id = None
+        try:
+            if len(text) > self.max_frame:
+                raise Refusal("request.too-large", N_("Message larger than {limit} bytes."),
+                              limit=self.max_frame)
+            message = self.parse(text)
+            message_id = message.get("id")
+            reply = await self.dispatch(connection, message)
+        except Refusal as refusal:
+            self.send_error(connection, message_id, refusal)
+            return
+        except LogUnavailable:
+            self.send_error(connection, message_id, Refusal(
+                "server.unavailable", N_("The server cannot save this now; try again.")))
+            return
+        if reply.get("ok", True):
+            connection.send(message_frame({"type": "reply", "id": message_id, "ok": True,
+                                           "seq": reply.get("seq", self.hub.state.seq),
+                                           "result": reply.get("result", {})}))
+        else:
+            self.send_error(connection, message_id, Refusal(
+                reply["code"], reply["message"], **reply.get("params", {})), seq=reply.get("seq"))
+
+    @staticmethod
+    def parse(text: str) -> dict[str, Any]:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            raise Refusal("request.malformed", N_("Messages must be JSON objects.")) from None
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            raise Refusal("request.malformed", N_("Messages need a “type”."))
+        message_id = message.get("id")
+        if message_id is not None and not (
+                isinstance(message_id, str | int) and len(str(message_id)) <= 64):
+            raise Refusal("request.malformed", N_("“id” must be a short string or number."))
+        if not isinstance(message.get("data", {}), dict):
+            raise Refusal("request.malformed", N_("“data” must be an object."))
+        return message
+
+    async def dispatch(self, connection: Connection, message: dict[str, Any]) -> dict[str, Any]:
+        type, data = message["type"], message.get("data", {})
+        handler = LOCAL.get(type)
+        if handler is not None:
+            return {"result": await handler[0](self, connection, data)}
+        actor = connection.actor
+        key = None
+        if message.get("id") is not None:
+            key = f"{actor.id if actor else 'anon'}/{message['id']}"
+        return await self.hub.execute(type, data, actor, key)
+
+    def send_error(self, connection: Connection, message_id: Any, refusal: Refusal,
+                   seq: int | None = None) -> None:
+        error = {"type": "error", "id": message_id, "code": refusal.code,
+                 "message": translate(connection.lang, refusal.message, refusal.params)}
+        if seq is not None:
+            error["seq"] = seq
+        if refusal.params:
+            error["params"] = refusal.params
+        connection.send(message_frame(error))
+
+    def _after_push(self, push: Push) -> None:
+        if push.message["type"] == "access.revoked":
+            for connection in tuple(self.hub.topics.get(push.topic, ())):
+                connection.actor = None
+                connection.transport.close()
+
+
+@local("auth.hello")
+async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    """Sign in (with ``token``, or the session cookie) and get the event snapshot."""
+    lang = data.get("lang")
+    if lang in LANGUAGES:
+        connection.lang = lang
+    token = data.get("token")
+    if token is not None:
+        actor = actor_from_token(gateway.hub.state, token) if isinstance(token, str) else None
+        if actor is None:
+            raise Refusal("auth.invalid-token", N_("This link or code is not valid any more."))
+        connection.actor = actor
+    state = gateway.hub.state
+    if not may_view(state, connection.actor):
+        raise Refusal("auth.required", N_("Please sign in with your personal link."))
+    hub, actor = gateway.hub, connection.actor
+    for topic in list(connection.topics):
+        if not topic.startswith(("room:", "staff:")):
+            hub.unsubscribe(connection, topic)
+    hub.subscribe(connection, "all")
+    if actor is not None:
+        hub.subscribe(connection, f"role:{actor.role.value}")
+        hub.subscribe(connection, f"principal:{actor.id}")
+    return event_snapshot(state, actor, hub.clock())
+
+
+@local("room.join")
+async def join(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    """Enter a session's room: get its snapshot, then its pushes."""
+    state, actor = gateway.hub.state, connection.actor
+    if not may_view(state, actor):
+        raise Refusal("auth.required", N_("Please sign in with your personal link."))
+    room = _room(data)
+    snapshot = room_snapshot(state, room, actor, gateway.hub.clock())
+    gateway.hub.subscribe(connection, f"room:{room}")
+    if is_staff(actor):
+        gateway.hub.subscribe(connection, f"staff:{room}")
+    return snapshot
+
+
+@local("room.leave")
+async def leave(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    """Leave a session's room: its pushes stop."""
+    room = _room(data)
+    gateway.hub.unsubscribe(connection, f"room:{room}")
+    gateway.hub.unsubscribe(connection, f"staff:{room}")
+    return {"room": room}
+
+
+@local("conn.ping")
+async def ping(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    """Heartbeat from the client: answered with the server's time and seq."""
+    return {"time": gateway.hub.clock(), "seq": gateway.hub.state.seq}

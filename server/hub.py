@@ -1,0 +1,161 @@
+"""The engine of one process, kept current by following the log, and its fan-out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from engine.core import Engine, Replay
+from engine.messages import Actor, Command, Push
+from server.connection import Connection
+from server.frames import message_frame
+from server.log import Log, LogUnavailable
+
+log = logging.getLogger(__name__)
+
+READ_BATCH = 2000
+RECENT_OUTCOMES = 20_000
+
+
+class Hub:
+    """Applies every log entry in order and sends its pushes to subscribed connections.
+
+    A command is answered with the outcome it had when the log applied it,
+    which is the same on every process: two kiosks that check in one badge
+    at once both learn which of them came first.
+    """
+
+    def __init__(self, log: Log, engine: Engine | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.log = log
+        self.engine = engine or Engine()
+        self.clock = clock
+        self.topics: dict[str, set[Connection]] = {}
+        self.connections: set[Connection] = set()
+        self.healthy = False
+        self._waiters: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._recent: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._follower: asyncio.Task[None] | None = None
+        self._listeners: list[Callable[[Push], None]] = []
+
+    @property
+    def state(self):  # noqa: ANN201 - EventState, kept loose to avoid an import cycle in views
+        return self.engine.state
+
+    async def start(self) -> None:
+        """Open the log, replay it, then follow it in the background."""
+        await self.log.open()
+        while entries := await self.log.read(self.engine.state.seq, READ_BATCH):
+            for seq, entry in entries:
+                self.engine.apply(seq, entry)
+        self.healthy = True
+        self._follower = asyncio.create_task(self._follow(), name="log-follower")
+
+    async def stop(self) -> None:
+        if self._follower is not None:
+            self._follower.cancel()
+            await asyncio.gather(self._follower, return_exceptions=True)
+        for connection in list(self.connections):
+            connection.transport.close()
+        await self.log.close()
+
+    async def _follow(self) -> None:
+        while True:
+            try:
+                entries = await self.log.read(self.engine.state.seq, READ_BATCH, block=5)
+                self.healthy = True
+            except LogUnavailable as error:
+                if self.healthy:
+                    log.error("log unreachable: %s", error)
+                self.healthy = False
+                await asyncio.sleep(1)
+                continue
+            for seq, entry in entries:
+                self._apply(seq, entry)
+
+    def _apply(self, seq: int, entry: dict[str, Any]) -> None:
+        applied = self.engine.apply(seq, entry)
+        for push in applied.pushes:
+            self.publish(push)
+        self._recent[seq] = applied.outcome
+        if len(self._recent) > RECENT_OUTCOMES:
+            self._recent.popitem(last=False)
+        waiter = self._waiters.pop(seq, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(applied.outcome)
+
+    def publish(self, push: Push) -> None:
+        """Encode ``push`` once and write it to every connection on its topic."""
+        for listener in self._listeners:
+            listener(push)
+        subscribers = self.topics.get(push.topic)
+        if not subscribers:
+            return
+        frame = message_frame(push.message)
+        for connection in tuple(subscribers):
+            connection.send(frame)
+            if connection.dropped:
+                self.disconnect(connection)
+
+    def listen(self, listener: Callable[[Push], None]) -> None:
+        """Call ``listener`` with every push, before it is sent."""
+        self._listeners.append(listener)
+
+    async def execute(self, type: str, data: dict[str, Any], actor: Actor | None,
+                      key: str | None = None) -> dict[str, Any]:
+        """Log a command and return its outcome once applied.
+
+        A command that mints a secret gets it added to its result here, on the
+        process that received it, and only when it was applied for the first
+        time: the log holds hashes only. Raises
+        :class:`engine.messages.Refusal` when the command is refused before
+        logging, and :class:`LogUnavailable` when it could not be logged.
+        """
+        spec = self.engine.spec(Command(type, {}, actor, 0))
+        minted = spec.prepare(data) if spec.prepare is not None and isinstance(data, dict) else None
+        command = Command(type, minted.data if minted else data, actor, self.clock(), key)
+        admitted = self.engine.admit(command)
+        if isinstance(admitted, Replay):
+            return admitted.outcome
+        seq = await self.log.append(admitted.to_entry())
+        outcome = await self._outcome(seq)
+        if minted is not None and outcome["ok"] and outcome["seq"] == seq:
+            outcome = {**outcome, "result": {**outcome["result"], **minted.reply}}
+        return outcome
+
+    async def _outcome(self, seq: int) -> dict[str, Any]:
+        if seq <= self.engine.state.seq:
+            return self._recent[seq]
+        waiter = self._waiters.get(seq)
+        if waiter is None:
+            waiter = self._waiters[seq] = asyncio.get_running_loop().create_future()
+        return await waiter
+
+    def connect(self, connection: Connection) -> None:
+        self.connections.add(connection)
+
+    def disconnect(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+        for topic in connection.topics:
+            subscribers = self.topics.get(topic)
+            if subscribers is not None:
+                subscribers.discard(connection)
+                if not subscribers:
+                    del self.topics[topic]
+        connection.topics.clear()
+
+    def subscribe(self, connection: Connection, topic: str) -> None:
+        self.topics.setdefault(topic, set()).add(connection)
+        connection.topics.add(topic)
+
+    def unsubscribe(self, connection: Connection, topic: str) -> None:
+        connection.topics.discard(topic)
+        subscribers = self.topics.get(topic)
+        if subscribers is not None:
+            subscribers.discard(connection)
+            if not subscribers:
+                del self.topics[topic]

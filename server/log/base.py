@@ -1,0 +1,83 @@
+"""What every log backend offers, and the group commit they share."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from abc import ABC, abstractmethod
+from typing import Any
+
+Entry = tuple[int, dict[str, Any]]
+
+
+class LogUnavailable(Exception):
+    """The log cannot be reached; nothing was written."""
+
+
+def encode(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(body: str | bytes) -> dict[str, Any]:
+    return json.loads(body)
+
+
+class Log(ABC):
+    """An append-only sequence of entries numbered 1, 2, 3 …
+
+    Appends from concurrent callers are gathered and written together, so a
+    burst of commands costs one disk flush or one network round trip.
+    """
+
+    backend: str
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[str, asyncio.Future[int]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    @abstractmethod
+    async def open(self) -> None:
+        """Connect, create what is missing, check durability settings."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    async def _write(self, bodies: list[str]) -> int:
+        """Append ``bodies`` in order, durably; return the sequence number of the last."""
+
+    @abstractmethod
+    async def read(self, after: int, limit: int, block: float = 0) -> list[Entry]:
+        """Up to ``limit`` entries after ``after``, waiting up to ``block`` seconds for one."""
+
+    @abstractmethod
+    async def last_seq(self) -> int:
+        """The sequence number of the last entry; raises LogUnavailable."""
+
+    def append(self, entry: dict[str, Any]) -> asyncio.Future[int]:
+        """Queue ``entry``; the future gives its sequence number once it is durable.
+
+        Queuing is synchronous, so entries keep the order in which callers
+        appended them.
+        """
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((encode(entry), future))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush())
+        return future
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                last = await self._write([body for body, _ in batch])
+            except Exception as error:
+                failure = error if isinstance(error, LogUnavailable) else LogUnavailable(str(error))
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(failure)
+                continue
+            first = last - len(batch) + 1
+            for offset, (_, future) in enumerate(batch):
+                if not future.done():
+                    future.set_result(first + offset)

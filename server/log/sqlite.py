@@ -1,0 +1,114 @@
+"""The embedded log: one SQLite file in WAL mode, for a single process.
+
+Each batch is one transaction with ``synchronous=FULL``: once an append's
+future resolves, the entry survives a crash of the process or of the machine.
+A lock file keeps a second process off the same data directory, since only
+Redis lets several processes share a log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import sqlite3
+from pathlib import Path
+
+from server.log.base import Entry, Log, LogUnavailable, decode
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    body TEXT NOT NULL
+);
+"""
+
+
+class SQLiteLog(Log):
+    backend = "sqlite"
+
+    def __init__(self, data_dir: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.path = Path(data_dir) / "rencontre.sqlite3"
+        # Writes run in a worker thread on their own connection; reads run on
+        # the event loop on another, which sees committed batches only.
+        self._db: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._lock_file: int | None = None
+        self._appended = asyncio.Event()
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock_file = os.open(self.path.parent / "rencontre.lock", os.O_RDWR | os.O_CREAT)
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock_file)
+            self._lock_file = None
+            raise LogUnavailable(
+                f"another Rencontre process uses {self.path.parent}; "
+                "to run several processes, give them a Redis URL") from None
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.executescript(SCHEMA)
+        self._db = db
+        self._reader = sqlite3.connect(self.path, isolation_level=None)
+
+    async def close(self) -> None:
+        if self._flushing is not None:
+            await asyncio.gather(self._flushing, return_exceptions=True)
+        for db in (self._db, self._reader):
+            if db is not None:
+                db.close()
+        self._db = self._reader = None
+        if self._lock_file is not None:
+            os.close(self._lock_file)
+            self._lock_file = None
+
+    def _insert(self, bodies: list[str]) -> int:
+        assert self._db is not None
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT INTO log (body) VALUES (?)", [(b,) for b in bodies])
+            (last,) = db.execute("SELECT max(seq) FROM log").fetchone()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return last
+
+    async def _write(self, bodies: list[str]) -> int:
+        if self._db is None:
+            raise LogUnavailable("the log is closed")
+        try:
+            last = await asyncio.to_thread(self._insert, bodies)
+        except sqlite3.Error as error:
+            raise LogUnavailable(str(error)) from error
+        self._appended.set()
+        return last
+
+    def _select(self, after: int, limit: int) -> list[Entry]:
+        if self._reader is None:
+            raise LogUnavailable("the log is closed")
+        rows = self._reader.execute(
+            "SELECT seq, body FROM log WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))
+        return [(seq, decode(body)) for seq, body in rows]
+
+    async def read(self, after: int, limit: int, block: float = 0) -> list[Entry]:
+        self._appended.clear()
+        entries = self._select(after, limit)
+        if entries or not block:
+            return entries
+        try:
+            await asyncio.wait_for(self._appended.wait(), block)
+        except TimeoutError:
+            return []
+        return self._select(after, limit)
+
+    async def last_seq(self) -> int:
+        if self._reader is None:
+            raise LogUnavailable("the log is closed")
+        (last,) = self._reader.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()
+        return last

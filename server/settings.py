@@ -1,0 +1,62 @@
+"""Configuration from the environment, each value also settable by a CLI flag."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip().rstrip("/") for v in (value or "").split(",") if v.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, with its environment variable.
+
+    ============================  ===========================  ====================
+    setting                       variable                     default
+    ============================  ===========================  ====================
+    host                          ``RENCONTRE_HOST``           ``127.0.0.1``
+    port                          ``PORT``                     ``8080``
+    data                          ``RENCONTRE_DATA``           ``./rencontre-data``
+    redis                         ``REDIS_URL``                (none: SQLite)
+    demo                          ``RENCONTRE_DEMO``           off
+    public_url                    ``RENCONTRE_PUBLIC_URL``     ``http://host:port``
+    allowed_origins               ``RENCONTRE_ALLOWED_ORIGINS``  (own origin only)
+    max_frame                     ``RENCONTRE_MAX_FRAME``      ``65536`` bytes
+    send_limit                    ``RENCONTRE_SEND_LIMIT``     ``1048576`` bytes
+    ============================  ===========================  ====================
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data: str = "./rencontre-data"
+    redis: str | None = None
+    demo: bool = False
+    public_url: str | None = None
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    max_frame: int = 64 * 1024
+    send_limit: int = 1024 * 1024
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            host=env.get("RENCONTRE_HOST", cls.host),
+            port=int(env.get("PORT", cls.port)),
+            data=env.get("RENCONTRE_DATA", cls.data),
+            redis=env.get("REDIS_URL") or None,
+            demo=env.get("RENCONTRE_DEMO", "").lower() in ("1", "true", "yes", "on"),
+            public_url=env.get("RENCONTRE_PUBLIC_URL") or None,
+            allowed_origins=_csv(env.get("RENCONTRE_ALLOWED_ORIGINS")),
+            max_frame=int(env.get("RENCONTRE_MAX_FRAME", cls.max_frame)),
+            send_limit=int(env.get("RENCONTRE_SEND_LIMIT", cls.send_limit)),
+        )
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "localhost" if self.host in ("0.0.0.0", "::", "127.0.0.1") else self.host
+        return f"http://{host}:{self.port}"

@@ -1,0 +1,193 @@
+"""HTTP pages and endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from engine.messages import Actor, Refusal, Role
+from engine.snapshots import is_staff, may_view
+from server.hub import Hub
+from server.i18n import LANGUAGES, gettext, translate
+from server.log import LogUnavailable
+from server.web_auth import (
+    LANG_COOKIE,
+    TOKEN_COOKIE,
+    actor_from_request,
+    actor_from_token,
+    request_language,
+    set_token_cookie,
+)
+
+HUB = web.AppKey("hub", Hub)
+TEMPLATES = web.AppKey("templates", jinja2.Environment)
+
+routes = web.RouteTableDef()
+
+
+def render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
+    """Render a page in the request's language; ``?lang=`` also sets the language cookie."""
+    lang = request_language(request)
+    hub = request.app[HUB]
+    templates = request.app[TEMPLATES]
+    template = templates.get_template(name)
+    event = hub.state.programme.event
+    body = template.render(
+        lang=lang, languages=LANGUAGES, event=event, path=request.path,
+        _=lambda message, **params: translate(lang, message, params),
+        js_messages=js_messages(lang), **context)
+    response = web.Response(text=body, status=status, content_type="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self' ws: wss:; frame-ancestors 'none'")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.query.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, request.query["lang"], max_age=365 * 86400,
+                            samesite="Lax", path="/")
+    return response
+
+
+def js_messages(lang: str) -> dict[str, str]:
+    from server.jsmessages import JS_MESSAGES
+
+    return {message: gettext(lang, message) for message in JS_MESSAGES}
+
+
+def redirect(location: str) -> web.HTTPFound:
+    return web.HTTPFound(location)
+
+
+@routes.get("/healthz")
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness for operators: 200 while the log answers, else 503."""
+    hub = request.app[HUB]
+    try:
+        await hub.log.last_seq()
+        reachable = hub.healthy
+    except LogUnavailable:
+        reachable = False
+    body = {"status": "ok" if reachable else "unavailable", "backend": hub.log.backend,
+            "seq": hub.state.seq}
+    return web.json_response(body, status=200 if reachable else 503)
+
+
+@routes.get("/")
+async def home(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    actor = actor_from_request(hub.state, request)
+    if not may_view(hub.state, actor):
+        return render(request, "join.html", guests=False)
+    return render(request, "attendee.html", actor=actor, page="attendee")
+
+
+@routes.get("/a/{token}")
+async def personal_link(request: web.Request) -> web.Response:
+    """An attendee's personal link: sign in on this device, then go to the event."""
+    actor = actor_from_token(request.app[HUB].state, request.match_info["token"])
+    if actor is None:
+        return render(request, "join.html", status=403, invalid_link=True,
+                      guests=_guests_allowed(request))
+    response = redirect("/")
+    set_token_cookie(response, request, request.match_info["token"])
+    raise response
+
+
+def _guests_allowed(request: web.Request) -> bool:
+    event = request.app[HUB].state.programme.event
+    return bool(event and event.guests_allowed)
+
+
+@routes.get("/join")
+async def join_form(request: web.Request) -> web.Response:
+    return render(request, "join.html", guests=_guests_allowed(request))
+
+
+@routes.post("/join")
+async def join(request: web.Request) -> web.Response:
+    """Join as a guest with a display name."""
+    form = await request.post()
+    outcome = await _execute(request, "access.guest-join", {"name": str(form.get("name", ""))})
+    if not outcome["ok"]:
+        return render(request, "join.html", status=400, guests=_guests_allowed(request),
+                      error=_error(request, outcome))
+    response = redirect("/")
+    set_token_cookie(response, request, outcome["result"]["token"])
+    raise response
+
+
+async def _execute(request: web.Request, type: str, data: dict[str, Any],
+                   actor: Actor | None = None) -> dict[str, Any]:
+    try:
+        return await request.app[HUB].execute(type, data, actor)
+    except Refusal as refusal:
+        return refusal.to_outcome()
+    except LogUnavailable:
+        raise web.HTTPServiceUnavailable(text="the log is unavailable") from None
+
+
+def _error(request: web.Request, outcome: dict[str, Any]) -> str:
+    return translate(request_language(request), outcome["message"], outcome.get("params"))
+
+
+@routes.get("/logout")
+async def logout(request: web.Request) -> web.Response:
+    response = redirect("/")
+    response.del_cookie(TOKEN_COOKIE, path="/")
+    raise response
+
+
+@routes.get("/moderator/login")
+async def moderator_login_form(request: web.Request) -> web.Response:
+    return render(request, "login.html")
+
+
+@routes.post("/moderator/login")
+async def moderator_login(request: web.Request) -> web.Response:
+    form = await request.post()
+    token = str(form.get("token", "")).strip()
+    actor = actor_from_token(request.app[HUB].state, token)
+    if not is_staff(actor):
+        return render(request, "login.html", status=403, error=True)
+    response = redirect("/moderator")
+    set_token_cookie(response, request, token)
+    raise response
+
+
+@routes.get("/moderator")
+async def moderator(request: web.Request) -> web.Response:
+    actor = actor_from_request(request.app[HUB].state, request)
+    if not is_staff(actor):
+        raise redirect("/moderator/login")
+    return render(request, "moderator.html", actor=actor, page="moderator")
+
+
+@routes.get("/kiosk")
+async def kiosk(request: web.Request) -> web.Response:
+    actor = actor_from_request(request.app[HUB].state, request)
+    if actor is None or actor.role is not Role.KIOSK:
+        return render(request, "kiosk_pair.html")
+    return render(request, "kiosk.html", actor=actor, page="kiosk")
+
+
+@routes.post("/kiosk/pair")
+async def kiosk_pair(request: web.Request) -> web.Response:
+    form = await request.post()
+    outcome = await _execute(request, "kiosk.pair", {
+        "code": str(form.get("code", "")), "name": str(form.get("name", "")) or None})
+    if not outcome["ok"]:
+        return render(request, "kiosk_pair.html", status=400, error=_error(request, outcome))
+    response = redirect("/kiosk")
+    set_token_cookie(response, request, outcome["result"]["token"])
+    raise response
+
+
+@routes.get("/stage/{room}")
+async def stage(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    room = hub.state.programme.rooms.get(request.match_info["room"])
+    if room is None:
+        raise web.HTTPNotFound(text="no such room")
+    return render(request, "stage.html", room=room, page="stage")

@@ -1,0 +1,45 @@
+// Control panel: announcements to everyone or to one session's room.
+
+import { AnnouncementList } from "./announcements.js";
+import { clock, localized, showConnection, t } from "./i18n.js";
+import { Socket } from "./socket.js";
+
+const socket = new Socket();
+const form = document.getElementById("announce");
+const status = document.getElementById("ann-status");
+const roomSelect = document.getElementById("ann-room");
+const posted = new AnnouncementList(document.getElementById("posted"), socket, {
+  withdraw: (a) => socket.call("announcement.withdraw", { announcement: a.id }),
+});
+
+showConnection(socket, document.getElementById("conn"));
+
+socket.addEventListener("snapshot", (event) => {
+  const { programme } = event.detail;
+  posted.reset(event.detail.all_announcements || event.detail.announcements);
+  const options = programme.sessions.map((session) => {
+    const option = document.createElement("option");
+    option.value = session.id;
+    option.textContent = `${clock(session.start)} · ${localized(session.title)}`;
+    return option;
+  });
+  const everyone = roomSelect.options[0];
+  roomSelect.replaceChildren(everyone, ...options);
+});
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const data = { text: form.text.value };
+  if (roomSelect.value) data.room = roomSelect.value;
+  if (form.expires_in.value) data.expires_in = Number(form.expires_in.value);
+  status.textContent = "";
+  try {
+    await socket.call("announcement.post", data);
+    status.textContent = t("Announcement posted.");
+    form.reset();
+  } catch (error) {
+    status.textContent = t("Error: {message}", { message: error.message });
+  }
+});
+
+socket.connect();

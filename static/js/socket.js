@@ -1,0 +1,161 @@
+// The one websocket of a page: sign in, snapshots then pushes, reconnect, retries.
+//
+// Commands are queued until the server answers them. After a reconnect they
+// are sent again with the same id, which the server treats as a retry: a
+// command is applied once, whatever the network did.
+
+const PING_EVERY = 20_000;
+const SILENCE_LIMIT = 45_000;
+
+export function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping"]);
+
+export class RequestError extends Error {
+  constructor(reply) {
+    super(reply.message);
+    this.code = reply.code;
+    this.params = reply.params || {};
+  }
+}
+
+export class Socket extends EventTarget {
+  constructor({ url, hello = {}, storageKey = null } = {}) {
+    super();
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    this.url = url || `${scheme}//${location.host}/ws`;
+    this.hello = hello;
+    this.rooms = new Map(); // room -> seq of its last snapshot
+    this.pending = new Map(); // id -> {message, resolve, reject}
+    this.storageKey = storageKey; // keep unanswered commands across page loads
+    this.state = "idle";
+    this.eventSeq = 0;
+    this.clockOffset = 0;
+    this.attempt = 0;
+    this.restoreQueue();
+  }
+
+  get now() {
+    return Date.now() + this.clockOffset;
+  }
+
+  setState(state) {
+    this.state = state;
+    this.dispatchEvent(new CustomEvent("state", { detail: state }));
+  }
+
+  connect() {
+    this.setState(this.attempt ? "reconnecting" : "connecting");
+    const ws = (this.ws = new WebSocket(this.url));
+    ws.onopen = () => this.opened();
+    ws.onmessage = (event) => this.received(JSON.parse(event.data));
+    ws.onclose = () => this.closed(ws);
+    ws.onerror = () => ws.close();
+  }
+
+  async opened() {
+    this.lastHeard = Date.now();
+    clearInterval(this.pinger);
+    this.pinger = setInterval(() => this.keepAlive(), PING_EVERY);
+    try {
+      const snapshot = await this.call("auth.hello", this.hello);
+      this.attempt = 0;
+      this.eventSeq = snapshot.seq;
+      this.clockOffset = snapshot.time * 1000 - Date.now();
+      this.dispatchEvent(new CustomEvent("snapshot", { detail: snapshot }));
+      for (const room of this.rooms.keys()) await this.join(room);
+      this.setState("connected");
+      for (const item of this.pending.values()) this.transmit(item.message);
+    } catch (error) {
+      this.dispatchEvent(new CustomEvent("failed", { detail: error }));
+    }
+  }
+
+  closed(ws) {
+    if (ws !== this.ws) return;
+    clearInterval(this.pinger);
+    for (const [id, item] of this.pending) {
+      if (LOCAL.has(item.message.type)) {
+        this.pending.delete(id);
+        item.reject(new RequestError({ code: "conn.lost", message: "connection lost" }));
+      }
+    }
+    this.attempt += 1;
+    this.setState("reconnecting");
+    const delay = Math.min(10_000, 300 * 2 ** Math.min(this.attempt, 6)) * (0.5 + Math.random());
+    setTimeout(() => this.connect(), delay);
+  }
+
+  keepAlive() {
+    if (Date.now() - this.lastHeard > SILENCE_LIMIT) {
+      this.ws.close();
+      return;
+    }
+    this.call("conn.ping").catch(() => {});
+  }
+
+  received(message) {
+    this.lastHeard = Date.now();
+    if (message.type === "reply" || message.type === "error") {
+      const item = this.pending.get(message.id);
+      if (!item) return;
+      this.pending.delete(message.id);
+      this.saveQueue();
+      if (message.type === "reply") item.resolve(message.result);
+      else item.reject(new RequestError(message));
+      return;
+    }
+    // A push at or before a snapshot's seq is already in that snapshot.
+    const room = message.room;
+    const floor = room && this.rooms.has(room) ? this.rooms.get(room) : this.eventSeq;
+    if (message.seq !== undefined && message.seq <= floor) return;
+    this.dispatchEvent(new CustomEvent("push", { detail: message }));
+    this.dispatchEvent(new CustomEvent(message.type, { detail: message }));
+  }
+
+  transmit(message) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  // Send a message and resolve with its result; commands survive reconnects.
+  call(type, data = {}) {
+    const message = { type, id: newId(), data };
+    return new Promise((resolve, reject) => {
+      this.pending.set(message.id, { message, resolve, reject });
+      if (!LOCAL.has(type)) this.saveQueue();
+      if (LOCAL.has(type) || this.state === "connected") this.transmit(message);
+    });
+  }
+
+  async join(room) {
+    this.rooms.set(room, Infinity);
+    const snapshot = await this.call("room.join", { room });
+    this.rooms.set(room, snapshot.seq);
+    this.dispatchEvent(new CustomEvent("room", { detail: snapshot }));
+    return snapshot;
+  }
+
+  leave(room) {
+    this.rooms.delete(room);
+    return this.call("room.leave", { room }).catch(() => {});
+  }
+
+  saveQueue() {
+    if (!this.storageKey) return;
+    const queue = [...this.pending.values()]
+      .map((item) => item.message)
+      .filter((message) => !LOCAL.has(message.type));
+    localStorage.setItem(this.storageKey, JSON.stringify(queue));
+  }
+
+  restoreQueue() {
+    if (!this.storageKey) return;
+    for (const message of JSON.parse(localStorage.getItem(this.storageKey) || "[]")) {
+      this.pending.set(message.id, { message, resolve: () => {}, reject: () => {} });
+    }
+  }
+}
