@@ -45,7 +45,8 @@ class Engine:
             raise Refusal(
                 "request.unknown-type", N_("Unknown message type “{type}”."), type=command.type
             )
-        if spec.roles is not None and (command.actor is None or command.actor.role not in spec.roles):
+        actor = command.actor
+        if spec.roles is not None and (actor is None or actor.role not in spec.roles):
             raise Refusal("auth.forbidden", N_("Your role may not do this."))
         return spec
 

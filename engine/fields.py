@@ -16,7 +16,8 @@ _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
 
 
 def invalid(name: str, problem: str) -> Refusal:
-    return Refusal("request.invalid", N_("Field “{field}”: {problem}."), field=name, problem=problem)
+    return Refusal("request.invalid", N_("Field “{field}”: {problem}."),
+                   field=name, problem=problem)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ SESSIONS: list[tuple[int, str, int, str, str | None, str, list[str], str, str, s
      "Villes créatives de l'UNESCO", "Ciudades creativas de la UNESCO",
      "UNESCO creative cities"),
     (2, "10:30", 90, "taller-a", "culture", "es", ["ana-ruiz", "elena-vargas"],
-     "Atelier : récits de quartier", "Taller: relatos de barrio", "Workshop: neighbourhood stories"),
+     "Atelier : récits de quartier", "Taller: relatos de barrio",
+     "Workshop: neighbourhood stories"),
     (2, "10:30", 60, "en-linea", "climat", "en", ["kofi-mensah"],
      "Alerte précoce aux inondations", "Alerta temprana de inundaciones",
      "Early flood warning"),
@@ -114,7 +115,8 @@ def demo_programme(start: date) -> dict[str, Any]:
     """The demo programme as ``schedule.load`` takes it, starting on ``start``."""
     zone = ZoneInfo(ZONE)
     sessions = []
-    for index, (day, clock, minutes, room, track, lang, speakers, fr, es, en) in enumerate(SESSIONS):
+    for index, row in enumerate(SESSIONS):
+        day, clock, minutes, room, track, lang, speakers, fr, es, en = row
         begin = datetime.combine(start + timedelta(days=day), time.fromisoformat(clock), zone)
         sessions.append({
             "id": f"s{index + 1:02d}", "guid": f"demo-{index + 1:02d}",

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
-from engine.messages import N_, Actor, Push, Refusal
+from engine.messages import N_, Push, Refusal
 from engine.snapshots import event_snapshot, is_staff, may_view, room_snapshot
 from server.connection import Connection
 from server.frames import message_frame

@@ -1,0 +1,184 @@
+"""iCalendar feeds (RFC 5545, with the RFC 7986 properties for subscribed calendars)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vDuration
+
+from schedule.model import Programme, Session, Status, pick
+
+from .builder import ProgrammeBuilder, Progress
+from .common import (
+    check_base_url,
+    event_of,
+    event_slug,
+    joined,
+    session_url,
+    tidy,
+    zone_named,
+)
+from .errors import ImportProblems, Problem
+
+PRODID = "-//Rencontre//Rencontre//EN"
+_SPEAKERS = {"fr": "Intervenant·es", "es": "Ponentes", "en": "Speakers"}
+
+
+def export_ical(programme: Programme, *, now: datetime, sessions: Iterable[Session] | None = None,
+                calendar_name: str = "", lang: str = "en", base_url: str = "",
+                refresh_minutes: int = 15) -> bytes:
+    """The sessions (all of the programme's by default) as an iCalendar feed, UTF-8.
+
+    One VEVENT per session, cancelled ones kept with STATUS:CANCELLED so that subscribers drop
+    them; UID ``{guid}@{event slug}`` does not change when a session moves, SEQUENCE is the
+    session's. Times carry the event's zone, whose VTIMEZONE is included. ``now`` is the
+    DTSTAMP of every VEVENT: pass the programme's last change to get the same bytes for the
+    same programme. ``calendar_name`` defaults to the event name in ``lang``.
+    """
+    event = event_of(programme)
+    base = check_base_url(base_url)
+    chosen = programme.ordered_sessions() if sessions is None else list(sessions)
+    refresh = timedelta(minutes=refresh_minutes)
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("METHOD", "PUBLISH")
+    calendar.calendar_name = calendar_name or pick(event.name, lang)
+    calendar.add("X-WR-TIMEZONE", event.timezone)
+    calendar.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
+    for session in chosen:
+        calendar.add_component(_vevent(programme, session, now, lang, base))
+    first = min([event.start_date, *(s.start.date() for s in chosen)])
+    last = max([event.end_date, *(s.end.date() for s in chosen)])
+    calendar.add_missing_timezones(first - timedelta(days=1), last + timedelta(days=1))
+    return calendar.to_ical()
+
+
+def _vevent(programme: Programme, session: Session, now: datetime, lang: str,
+            base: str) -> Event:
+    event = event_of(programme)
+    zone = event.zone
+    vevent = Event()
+    vevent.add("UID", f"{session.guid}@{event.slug}")
+    vevent.add("DTSTAMP", now.astimezone(UTC))
+    vevent.add("DTSTART", session.start.astimezone(zone))
+    vevent.add("DTEND", session.end.astimezone(zone))
+    vevent.add("SUMMARY", tidy(pick(session.title, lang)))
+    vevent.add("DESCRIPTION", _description(programme, session, lang))
+    vevent.add("LOCATION", pick(programme.rooms[session.room].name, lang))
+    vevent.add("SEQUENCE", session.sequence)
+    vevent.add("STATUS", "CANCELLED" if session.status is Status.CANCELLED else "CONFIRMED")
+    if session.updated is not None:
+        vevent.add("LAST-MODIFIED", session.updated.astimezone(UTC))
+    if session.track in programme.tracks:
+        vevent.add("CATEGORIES", [pick(programme.tracks[session.track].name, lang)])
+    if base:
+        vevent.add("URL", session_url(base, session.id))
+    return vevent
+
+
+def _description(programme: Programme, session: Session, lang: str) -> str:
+    """The abstract, then the speakers' names."""
+    names = ", ".join(programme.speakers[s].name for s in session.speakers)
+    label = _SPEAKERS.get(lang, _SPEAKERS["en"])
+    return joined(pick(session.abstract, lang), f"{label}: {names}" if names else "")
+
+
+def import_ical(data: bytes, *, default_timezone: str | None = None,
+                progress: Progress | None = None) -> Programme:
+    """Read an iCalendar file into a new Programme, or raise ImportProblems.
+
+    Each VEVENT is a session: UID gives its guid (and, sanitised, its id), SUMMARY its title,
+    LOCATION its room, DTSTART and DTEND (or DURATION) its times, DESCRIPTION its abstract,
+    ATTENDEE names its speakers, the first CATEGORIES value its track; SEQUENCE, LAST-MODIFIED
+    and STATUS:CANCELLED are kept. A VEVENT lacking UID, SUMMARY, LOCATION or a start and end
+    with a time of day is a problem. The event zone is X-WR-TIMEZONE, else ``default_timezone``,
+    else the first DTSTART's zone, else UTC. Places are ``VEVENT #3 (UID …)``.
+    """
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError as error:
+        raise ImportProblems([Problem("VCALENDAR", f"not an iCalendar file: {error}")]) from None
+    vevents = calendar.walk("VEVENT")
+    builder = ProgrammeBuilder(len(vevents), progress)
+    declared = str(calendar.get("X-WR-TIMEZONE", "")).strip()
+    zone = builder.zone(declared, default_timezone, "VCALENDAR X-WR-TIMEZONE")
+    if zone is None:
+        zone = next(filter(None, (_zone_of(vevent) for vevent in vevents)), None)
+    for number, vevent in enumerate(vevents, 1):
+        place = f"VEVENT #{number} (UID {vevent.get('UID', 'missing')})"
+        builder.add(place, _session(builder, vevent, place, zone))
+    name = str(calendar.get("NAME") or calendar.get("X-WR-CALNAME") or "").strip() or "Calendar"
+    return builder.finish("VCALENDAR", slug=event_slug("", name), name=name, zone=zone)
+
+
+def _zone_of(vevent: Event) -> ZoneInfo | None:
+    """The IANA zone of the VEVENT's DTSTART, if it has one."""
+    tzid = vevent.get("DTSTART").params.get("TZID", "") if "DTSTART" in vevent else ""
+    return zone_named(tzid) if tzid else None
+
+
+def _session(builder: ProgrammeBuilder, vevent: Event, place: str,
+             zone: ZoneInfo | None) -> Session | None:
+    problems = len(builder.problems)
+    broken = {name for name, _ in vevent.errors}
+    for name, message in vevent.errors:
+        builder.problem(f"{place} {name}", message)
+    texts = {name: str(vevent.get(name, "")).strip() for name in ("UID", "SUMMARY", "LOCATION")}
+    for name, text in texts.items():
+        if not text and name not in broken:
+            builder.problem(place, f"no {name}")
+    start = end = None
+    if not broken & {"DTSTART", "DTEND", "DURATION"}:
+        start, end = _times(builder, vevent, place, zone)
+    if len(builder.problems) > problems or start is None or end is None:
+        return None
+    track = str(vevent.categories[0]).strip() if vevent.categories else ""
+    attendees = vevent.get("ATTENDEE", [])
+    speakers = [builder.speaker("", str(attendee.params["CN"]).strip())
+                for attendee in (attendees if isinstance(attendees, list) else [attendees])
+                if str(attendee.params.get("CN", "")).strip()]
+    modified = vevent.decoded("LAST-MODIFIED") if "LAST-MODIFIED" in vevent else None
+    abstract = tidy(str(vevent.get("DESCRIPTION", "")))
+    return Session(
+        id=re.sub(r"[^A-Za-z0-9_.-]+", "-", texts["UID"]).strip("-") or texts["UID"],
+        guid=texts["UID"], title={"en": texts["SUMMARY"]},
+        room=builder.room(texts["LOCATION"]), start=start, end=end,
+        abstract={"en": abstract} if abstract else {}, speakers=list(dict.fromkeys(speakers)),
+        track=builder.track(track) if track else None,
+        status=Status.CANCELLED if str(vevent.get("STATUS", "")).upper() == "CANCELLED"
+        else Status.SCHEDULED,
+        sequence=int(vevent.get("SEQUENCE", 0)),
+        updated=_utc(modified) if isinstance(modified, datetime) else None)
+
+
+def _times(builder: ProgrammeBuilder, vevent: Event, place: str,
+           zone: ZoneInfo | None) -> tuple[datetime | None, datetime | None]:
+    """The VEVENT's start and end in UTC, floating times read in ``zone``."""
+    if "DTSTART" not in vevent:
+        builder.problem(place, "no DTSTART")
+        return None, None
+    if "DTEND" not in vevent and "DURATION" not in vevent:
+        builder.problem(place, "neither DTEND nor DURATION")
+        return None, None
+    start = vevent["DTSTART"].dt
+    end = vevent["DTEND"].dt if "DTEND" in vevent else start + vevent["DURATION"].dt
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        builder.problem(place, "an all-day event cannot be placed in a room's timetable")
+        return None, None
+    if start.tzinfo is None or end.tzinfo is None:
+        if zone is None:
+            builder.problem(place, "a floating time, but the calendar has no X-WR-TIMEZONE "
+                                   "and no default time zone was given")
+            return None, None
+        start, end = (moment.replace(tzinfo=moment.tzinfo or zone) for moment in (start, end))
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; RFC 5545 says LAST-MODIFIED is UTC, so a naive one is taken as UTC."""
+    return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)

@@ -1,0 +1,58 @@
+"""Announcements: to everyone or one room, with expiry, withdrawn by staff."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.messages import Refusal
+from engine.snapshots import event_snapshot, room_snapshot
+from tests.unit.helpers import ATTENDEE, MODERATOR, demo_driver
+
+
+def test_event_wide_announcement_reaches_everyone():
+    driver = demo_driver()
+    outcome = driver.send("announcement.post", {"text": "<b>Bienvenue</b>"}, actor=MODERATOR)
+    push = driver.pushes[-1]
+    assert push.topic == "all"
+    assert push.message["type"] == "announcement.posted"
+    assert push.message["announcement"]["text"] == "<b>Bienvenue</b>"
+    assert push.message["seq"] == outcome["seq"]
+    snapshot = event_snapshot(driver.state, ATTENDEE, driver.clock)
+    assert [a["text"] for a in snapshot["announcements"]] == ["<b>Bienvenue</b>"]
+
+
+def test_room_announcement_goes_to_the_room_and_staff_only():
+    driver = demo_driver()
+    driver.send("announcement.post", {"text": "Mic 2 is broken", "room": "s02"}, actor=MODERATOR)
+    topics = {push.topic for push in driver.pushes[-3:]}
+    assert topics == {"room:s02", "role:moderator", "role:organiser"}
+    assert event_snapshot(driver.state, ATTENDEE, driver.clock)["announcements"] == []
+    room = room_snapshot(driver.state, "s02", ATTENDEE, driver.clock)
+    assert [a["text"] for a in room["announcements"]] == ["Mic 2 is broken"]
+    assert room_snapshot(driver.state, "s03", ATTENDEE, driver.clock)["announcements"] == []
+    staff = event_snapshot(driver.state, MODERATOR, driver.clock)
+    assert [a["room"] for a in staff["all_announcements"]] == ["s02"]
+
+
+def test_announcement_to_an_unknown_room_is_refused():
+    driver = demo_driver()
+    with pytest.raises(Refusal) as refused:
+        driver.send("announcement.post", {"text": "x", "room": "nowhere"}, actor=MODERATOR)
+    assert refused.value.code == "room.unknown"
+
+
+def test_expired_announcements_leave_snapshots():
+    driver = demo_driver()
+    driver.send("announcement.post", {"text": "Doors open", "expires_in": 10}, actor=MODERATOR)
+    assert event_snapshot(driver.state, ATTENDEE, driver.clock + 599)["announcements"]
+    assert event_snapshot(driver.state, ATTENDEE, driver.clock + 600)["announcements"] == []
+
+
+def test_withdrawn_announcement_disappears_everywhere():
+    driver = demo_driver()
+    posted = driver.send("announcement.post", {"text": "Oops", "room": "s01"}, actor=MODERATOR)
+    driver.send("announcement.withdraw", {"announcement": posted["result"]["id"]}, actor=MODERATOR)
+    assert driver.pushes[-1].message == {"type": "announcement.withdrawn",
+                                         "seq": driver.state.seq, "room": "s01",
+                                         "id": posted["result"]["id"]}
+    assert room_snapshot(driver.state, "s01", ATTENDEE, driver.clock)["announcements"] == []
