@@ -2,4 +2,6 @@
 
 import access.commands  # noqa: F401
 import rooms.announcements  # noqa: F401
+import schedule.agenda  # noqa: F401
+import schedule.changes  # noqa: F401
 import schedule.commands  # noqa: F401

@@ -8,6 +8,8 @@ from engine.messages import N_, Actor, Refusal, Role
 from engine.state import EventState
 from rooms.announcements import visible
 
+RECENT_CHANGES = 100
+
 
 def event_snapshot(state: EventState, actor: Actor | None, now: float) -> dict[str, Any]:
     """The event, its programme and the event-wide announcements."""
@@ -17,6 +19,8 @@ def event_snapshot(state: EventState, actor: Actor | None, now: float) -> dict[s
         "me": actor.to_json() if actor else None,
         "programme": state.programme.to_json(),
         "announcements": visible(state, None, now),
+        "changes": [change.to_json() for change in state.changes[-RECENT_CHANGES:]],
+        "starred": state.agendas.of(actor.id) if actor else [],
     }
     if is_staff(actor):
         snapshot["all_announcements"] = visible(state, None, now, every_room=True)

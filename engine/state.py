@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from access.directory import Directory
+from schedule.agenda import Agendas
 from schedule.model import Programme
 
 if TYPE_CHECKING:
     from rooms.announcements import Announcement
+    from schedule.changes import Change
 
 
 @dataclass(slots=True)
@@ -17,6 +19,11 @@ class EventState:
     seq: int = 0
     access: Directory = field(default_factory=Directory)
     programme: Programme = field(default_factory=Programme)
+    # The public change log, newest last, and the seq of the last programme change
+    # (feeds use it as their version).
+    changes: list[Change] = field(default_factory=list)
+    programme_seq: int = 0
+    agendas: Agendas = field(default_factory=Agendas)
     announcements: dict[str, Announcement] = field(default_factory=dict)
     # Outcome of every command that carried an idempotency key, by key.
     outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)

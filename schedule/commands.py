@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from engine.fields import Blob, Choice
 from engine.messages import N_, Command, Decision, Event, Refusal, Role
 from engine.registry import applies, command, publishes
-from schedule.model import InvalidProgramme, Programme
+from schedule.model import InvalidProgramme, Programme, Session
 
 if TYPE_CHECKING:
     from engine.state import EventState
@@ -33,13 +34,31 @@ def load(state: EventState, cmd: Command) -> Decision:
 @applies("schedule.loaded")
 def _loaded(state: EventState, event: Event) -> None:
     incoming = Programme.from_json(event.data["programme"])
-    if event.data["mode"] == "replace":
-        state.programme = incoming
-        return
     current = state.programme
-    current.event = incoming.event
-    for name in ("rooms", "tracks", "speakers", "sessions"):
-        getattr(current, name).update(getattr(incoming, name))
+    at = datetime.fromtimestamp(event.data["at"], UTC)
+    by_guid = {session.guid: session for session in current.sessions.values()}
+    sessions: dict[str, Session] = {}
+    for session in incoming.sessions.values():
+        # A re-imported session keeps its id and counts as a change of the one it updates.
+        known = current.sessions.get(session.id) or by_guid.get(session.guid)
+        if known is not None:
+            session.id = known.id
+            moved = (known.start, known.end, known.status, known.room) != (
+                session.start, session.end, session.status, session.room)
+            session.sequence = known.sequence + 1 if moved else known.sequence
+            session.updated = at if moved or session != known else known.updated
+        else:
+            session.updated = session.updated or at
+        sessions[session.id] = session
+    if event.data["mode"] == "replace":
+        incoming.sessions = sessions
+        state.programme = incoming
+    else:
+        current.event = incoming.event
+        for name in ("rooms", "tracks", "speakers"):
+            getattr(current, name).update(getattr(incoming, name))
+        current.sessions.update(sessions)
+    state.programme_seq = state.seq
 
 
 @publishes("schedule.loaded")
