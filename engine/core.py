@@ -85,7 +85,9 @@ class Engine:
                 publish = self.table.publishers.get(event.type)
                 if publish is not None:
                     for topic, payload in publish(state, event):
-                        pushes.append(Push(topic, {"type": event.type, "seq": seq, **payload}))
+                        message = {"type": event.type, "seq": seq, **payload}
+                        coalesce = message.pop("coalesce", False)
+                        pushes.append(Push(topic, message, coalesce))
         except Refusal as refusal:
             outcome = refusal.to_outcome()
         except Exception:

@@ -113,6 +113,8 @@ class Push:
 
     topic: str
     message: dict[str, Any]
+    # High-rate pushes (vote counts) are merged per topic and sent in ticks.
+    coalesce: bool = False
 
 
 def N_(message: str) -> str:

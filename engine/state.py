@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from access.directory import Directory
+from rooms.qa import QA
 from schedule.agenda import Agendas
 from schedule.model import Programme
 
@@ -25,5 +26,6 @@ class EventState:
     programme_seq: int = 0
     agendas: Agendas = field(default_factory=Agendas)
     announcements: dict[str, Announcement] = field(default_factory=dict)
+    qa: QA = field(default_factory=QA)
     # Outcome of every command that carried an idempotency key, by key.
     outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)

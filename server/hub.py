@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 READ_BATCH = 2000
 RECENT_OUTCOMES = 20_000
+TICK = 0.2  # seconds between two pushes of a coalesced kind, per topic
 
 
 class Hub:
@@ -41,6 +42,8 @@ class Hub:
         self._recent: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._follower: asyncio.Task[None] | None = None
         self._listeners: list[Callable[[Push], None]] = []
+        self._coalesced: dict[tuple[str, str], dict[str, Any]] = {}
+        self._tick: asyncio.TimerHandle | None = None
 
     @property
     def state(self):  # noqa: ANN201 - EventState, kept loose to avoid an import cycle in views
@@ -89,17 +92,45 @@ class Hub:
             waiter.set_result(applied.outcome)
 
     def publish(self, push: Push) -> None:
-        """Encode ``push`` once and write it to every connection on its topic."""
+        """Send ``push`` now, or at the next tick when it is of a coalesced kind."""
         for listener in self._listeners:
             listener(push)
-        subscribers = self.topics.get(push.topic)
+        if push.coalesce:
+            self._coalesce(push)
+        else:
+            self._send(push.topic, push.message)
+
+    def _send(self, topic: str, message: dict[str, Any]) -> None:
+        """Encode ``message`` once and write it to every connection on ``topic``."""
+        subscribers = self.topics.get(topic)
         if not subscribers:
             return
-        frame = message_frame(push.message)
+        frame = message_frame(message)
         for connection in tuple(subscribers):
             connection.send(frame)
             if connection.dropped:
                 self.disconnect(connection)
+
+    def _coalesce(self, push: Push) -> None:
+        """Merge ``push`` into the pending one of its kind: nested dicts are updated key by key."""
+        key = (push.topic, push.message["type"])
+        pending = self._coalesced.get(key)
+        if pending is None:
+            self._coalesced[key] = dict(push.message)
+        else:
+            for name, value in push.message.items():
+                previous = pending.get(name)
+                pending[name] = ({**previous, **value}
+                                 if isinstance(value, dict) and isinstance(previous, dict)
+                                 else value)
+        if self._tick is None:
+            self._tick = asyncio.get_running_loop().call_later(TICK, self._flush_coalesced)
+
+    def _flush_coalesced(self) -> None:
+        self._tick = None
+        pending, self._coalesced = self._coalesced, {}
+        for (topic, _), message in pending.items():
+            self._send(topic, message)
 
     def listen(self, listener: Callable[[Push], None]) -> None:
         """Call ``listener`` with every push, before it is sent."""
