@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.core import Engine, Replay
 from engine.messages import Actor, Command, Push
+from server import snapshots
 from server.connection import Connection
 from server.frames import message_frame
 from server.log import Log, LogUnavailable
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 READ_BATCH = 2000
 RECENT_OUTCOMES = 20_000
 TICK = 0.2  # seconds between two pushes of a coalesced kind, per topic
+SNAPSHOT_EVERY = 100_000  # entries between two snapshots of the state
 
 
 class Hub:
@@ -44,14 +46,20 @@ class Hub:
         self._listeners: list[Callable[[Push], None]] = []
         self._coalesced: dict[tuple[str, str], dict[str, Any]] = {}
         self._tick: asyncio.TimerHandle | None = None
+        self._snapshot_seq = 0
+        self._snapshotting: asyncio.Task[None] | None = None
 
     @property
     def state(self):  # noqa: ANN201 - EventState, kept loose to avoid an import cycle in views
         return self.engine.state
 
     async def start(self) -> None:
-        """Open the log, replay it, then follow it in the background."""
+        """Open the log, load the latest snapshot, replay the rest, then follow it."""
         await self.log.open()
+        state = snapshots.restore(await self.log.load_snapshot())
+        if state is not None:
+            self.engine.state = state
+        self._snapshot_seq = self.engine.state.seq
         while entries := await self.log.read(self.engine.state.seq, READ_BATCH):
             for seq, entry in entries:
                 self.engine.apply(seq, entry)
@@ -64,7 +72,20 @@ class Hub:
             await asyncio.gather(self._follower, return_exceptions=True)
         for connection in list(self.connections):
             connection.transport.close()
+        if self._snapshotting is not None:
+            await asyncio.gather(self._snapshotting, return_exceptions=True)
+        if self.engine.state.seq > self._snapshot_seq:
+            await self.save_snapshot()
         await self.log.close()
+
+    async def save_snapshot(self) -> None:
+        """Keep a copy of the state in the log store, for a quick restart."""
+        snapshot = snapshots.take(self.engine.state)
+        self._snapshot_seq = snapshot.seq
+        try:
+            await self.log.save_snapshot(snapshot)
+        except LogUnavailable as error:
+            log.warning("snapshot at %d not saved: %s", snapshot.seq, error)
 
     async def _follow(self) -> None:
         while True:
@@ -90,6 +111,9 @@ class Hub:
         waiter = self._waiters.pop(seq, None)
         if waiter is not None and not waiter.done():
             waiter.set_result(applied.outcome)
+        if seq - self._snapshot_seq >= SNAPSHOT_EVERY and (
+                self._snapshotting is None or self._snapshotting.done()):
+            self._snapshotting = asyncio.create_task(self.save_snapshot())
 
     def publish(self, push: Push) -> None:
         """Send ``push`` now, or at the next tick when it is of a coalesced kind."""

@@ -5,9 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import Any
 
 Entry = tuple[int, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The state as of entry ``seq``, pickled by code of ``version``."""
+
+    seq: int
+    version: str
+    body: bytes
 
 
 class LogUnavailable(Exception):
@@ -53,6 +63,14 @@ class Log(ABC):
     @abstractmethod
     async def last_seq(self) -> int:
         """The sequence number of the last entry; raises LogUnavailable."""
+
+    @abstractmethod
+    async def save_snapshot(self, snapshot: Snapshot) -> None:
+        """Keep ``snapshot`` unless a later one is kept already."""
+
+    @abstractmethod
+    async def load_snapshot(self) -> Snapshot | None:
+        """The latest snapshot, if any."""
 
     def append(self, entry: dict[str, Any]) -> asyncio.Future[int]:
         """Queue ``entry``; the future gives its sequence number once it is durable.

@@ -16,7 +16,7 @@ import logging
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from server.log.base import Entry, Log, LogUnavailable, decode
+from server.log.base import Entry, Log, LogUnavailable, Snapshot, decode
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,15 @@ end
 return last
 """
 
+SAVE_SNAPSHOT = """
+local current = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+if tonumber(ARGV[1]) > current then
+    redis.call('HSET', KEYS[1], 'seq', ARGV[1], 'version', ARGV[2], 'body', ARGV[3])
+    return 1
+end
+return 0
+"""
+
 
 class RedisLog(Log):
     backend = "redis"
@@ -38,6 +47,7 @@ class RedisLog(Log):
         self.url = url
         self.stream = f"{prefix}log"
         self.counter = f"{prefix}seq"
+        self.snapshot = f"{prefix}snapshot"
         self._redis: aioredis.Redis | None = None
         self._reader: aioredis.Redis | None = None
 
@@ -47,6 +57,7 @@ class RedisLog(Log):
         self._reader = aioredis.from_url(self.url, socket_timeout=None)
         try:
             self._append = self._redis.register_script(APPEND)
+            self._save_snapshot = self._redis.register_script(SAVE_SNAPSHOT)
             config = await self._redis.config_get("appendonly")
         except RedisError as error:
             raise LogUnavailable(f"cannot reach Redis: {error}") from error
@@ -80,6 +91,26 @@ class RedisLog(Log):
             return []
         _, messages = reply[0]
         return [(int(msg_id.split(b"-")[0]), decode(fields[b"e"])) for msg_id, fields in messages]
+
+    async def save_snapshot(self, snapshot: Snapshot) -> None:
+        if self._redis is None:
+            raise LogUnavailable("the log is closed")
+        try:
+            await self._save_snapshot(keys=[self.snapshot],
+                                      args=[snapshot.seq, snapshot.version, snapshot.body])
+        except RedisError as error:
+            raise LogUnavailable(str(error)) from error
+
+    async def load_snapshot(self) -> Snapshot | None:
+        if self._redis is None:
+            raise LogUnavailable("the log is closed")
+        try:
+            found = await self._redis.hgetall(self.snapshot)
+        except RedisError as error:
+            raise LogUnavailable(str(error)) from error
+        if not found:
+            return None
+        return Snapshot(int(found[b"seq"]), found[b"version"].decode(), found[b"body"])
 
     async def last_seq(self) -> int:
         if self._redis is None:

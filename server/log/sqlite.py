@@ -14,12 +14,18 @@ import os
 import sqlite3
 from pathlib import Path
 
-from server.log.base import Entry, Log, LogUnavailable, decode
+from server.log.base import Entry, Log, LogUnavailable, Snapshot, decode
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS log (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshot (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    version TEXT NOT NULL,
+    body BLOB NOT NULL
 );
 """
 
@@ -51,6 +57,7 @@ class SQLiteLog(Log):
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA busy_timeout=30000")
         db.executescript(SCHEMA)
         self._db = db
         self._reader = sqlite3.connect(self.path, isolation_level=None)
@@ -106,6 +113,31 @@ class SQLiteLog(Log):
         except TimeoutError:
             return []
         return self._select(after, limit)
+
+    def _store_snapshot(self, snapshot: Snapshot) -> None:
+        # Its own connection: the writer thread may be committing a batch meanwhile.
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        try:
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute(
+                "INSERT INTO snapshot (id, seq, version, body) VALUES (1, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, "
+                "version = excluded.version, body = excluded.body WHERE excluded.seq > seq",
+                (snapshot.seq, snapshot.version, snapshot.body))
+        finally:
+            db.close()
+
+    async def save_snapshot(self, snapshot: Snapshot) -> None:
+        try:
+            await asyncio.to_thread(self._store_snapshot, snapshot)
+        except sqlite3.Error as error:
+            raise LogUnavailable(str(error)) from error
+
+    async def load_snapshot(self) -> Snapshot | None:
+        if self._reader is None:
+            raise LogUnavailable("the log is closed")
+        row = self._reader.execute("SELECT seq, version, body FROM snapshot").fetchone()
+        return Snapshot(*row) if row else None
 
     async def last_seq(self) -> int:
         if self._reader is None:

@@ -63,6 +63,11 @@ class Driver:
         return engine
 
 
+def demo_entries() -> list[dict[str, Any]]:
+    """The log entries that load the demo event."""
+    return demo_driver().log
+
+
 def demo_driver() -> Driver:
     driver = Driver()
     outcome = driver.send("schedule.load", {"programme": demo_programme(DEMO_START)})
