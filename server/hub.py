@@ -78,10 +78,19 @@ class Hub:
             await self.save_snapshot()
         await self.log.close()
 
-    async def save_snapshot(self) -> None:
-        """Keep a copy of the state in the log store, for a quick restart."""
-        snapshot = snapshots.take(self.engine.state)
-        self._snapshot_seq = snapshot.seq
+    async def save_snapshot(self, aside: bool = False) -> None:
+        """Keep a copy of the state in the log store, for a quick restart.
+
+        ``aside`` pickles in a child process while this one goes on serving.
+        """
+        self._snapshot_seq = self.engine.state.seq
+        if aside:
+            snapshot = await snapshots.take_aside(self.engine.state)
+            if snapshot is None:
+                log.warning("snapshot at %d failed", self._snapshot_seq)
+                return
+        else:
+            snapshot = snapshots.take(self.engine.state)
         try:
             await self.log.save_snapshot(snapshot)
         except LogUnavailable as error:
@@ -113,7 +122,7 @@ class Hub:
             waiter.set_result(applied.outcome)
         if seq - self._snapshot_seq >= SNAPSHOT_EVERY and (
                 self._snapshotting is None or self._snapshotting.done()):
-            self._snapshotting = asyncio.create_task(self.save_snapshot())
+            self._snapshotting = asyncio.create_task(self.save_snapshot(aside=True))
 
     def publish(self, push: Push) -> None:
         """Send ``push`` now, or at the next tick when it is of a coalesced kind."""

@@ -9,8 +9,11 @@ already grant themselves any role.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
 import pickle
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +37,32 @@ def code_version() -> str:
 def take(state: EventState) -> Snapshot:
     body = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
     return Snapshot(state.seq, code_version(), body)
+
+
+async def take_aside(state: EventState) -> Snapshot | None:
+    """Pickle ``state`` in a forked child, so the event loop goes on serving meanwhile.
+
+    The child sees the state as it was at the fork (copy on write) and only
+    pickles it into a file; None when the child failed.
+    """
+    seq = state.seq
+    handle, path = tempfile.mkstemp(prefix="rencontre-snapshot-")
+    pid = os.fork()
+    if pid == 0:  # the child: no event loop, no logging, just the pickle
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(handle)
+    try:
+        _, status = await asyncio.to_thread(os.waitpid, pid, 0)
+        if status != 0:
+            return None
+        body = await asyncio.to_thread(Path(path).read_bytes)
+    finally:
+        os.unlink(path)
+    return Snapshot(seq, code_version(), body) if body else None
 
 
 def restore(snapshot: Snapshot | None) -> EventState | None:

@@ -74,3 +74,16 @@ async def _snapshot(log):
 
 async def _nothing() -> None:
     return None
+
+
+async def test_a_snapshot_taken_aside_holds_the_state_at_its_seq(make_log):
+    from server.snapshots import restore, take_aside
+
+    hub = Hub(make_log())
+    await hub.start()
+    await fill(hub, 5)
+    snapshot = await take_aside(hub.state)
+    assert snapshot is not None and snapshot.seq == hub.state.seq
+    assert [a.text for a in restore(snapshot).announcements.values()] == [
+        f"n{n}" for n in range(5)]
+    await hub.stop()
