@@ -21,7 +21,7 @@ from engine.state import EventState
 from server.log.base import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ("engine", "access", "rooms", "schedule", "attendance")
+DOMAIN = ("engine", "access", "rooms", "schedule")
 
 
 @cache
