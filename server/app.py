@@ -9,6 +9,8 @@ import jinja2
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from server import feeds
+from server.agenda_views import routes as agenda_routes
 from server.gateway import Gateway
 from server.hub import Hub
 from server.log import open_log
@@ -20,13 +22,13 @@ STATIC = ROOT / "static"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 GATEWAY = web.AppKey("gateway", Gateway)
 
-# Personal links carry a token in the path; it must never reach a log file.
-_SECRET_PATH = re.compile(r"^/a/[^/?]+")
+# Personal links and private feeds carry a token in the path; it must never reach a log file.
+_SECRET_PATH = re.compile(r"^/(a|feeds)/[^/?]+")
 
 
 class AccessLogger(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        path = _SECRET_PATH.sub("/a/…", request.path)
+        path = _SECRET_PATH.sub(r"/\1/…", request.path)
         self.logger.info('%s "%s %s" %s %.1fms', request.remote, request.method, path,
                          response.status, time * 1000)
 
@@ -47,6 +49,9 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     app[GATEWAY] = gateway
     app[TEMPLATES] = template_environment()
     app.router.add_routes(routes)
+    app.router.add_routes(agenda_routes)
+    feeds.install(app, settings)
+    __import__("server.qa_views").qa_views.install(app)  # /live, Q&A panel, exports
     app.router.add_get("/ws", gateway.handle)
     app.router.add_static("/static", STATIC, append_version=False)
 

@@ -15,6 +15,8 @@ from schedule.demo import ZONE, demo_programme
 from server.app import AccessLogger, create_app
 from server.hub import Hub
 from server.log import LogUnavailable, open_log
+from server.qa_cli import export_qa_parser
+from server.schedule_cli import import_parser
 from server.settings import Settings
 
 SYSTEM = Actor("system", Role.ORGANISER, "Rencontre")
@@ -101,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rencontre", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve_parser(sub, Settings.from_env())
+    import_parser(sub, Settings.from_env())
+    export_qa_parser(sub, Settings.from_env())
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -1,72 +1,185 @@
-// Stage display for one room: the session on now (or next) and its announcements.
+// Stage display of one room, for the projector: the session on now (live, else the one
+// running by the clock, else the next), its highlighted question large, else its top
+// questions, and where to ask from a phone. No controls; everything arrives live.
 
-import { bothClocks, localized, showConnection } from "./i18n.js";
+import { clock, lang, localized, showConnection, t } from "./i18n.js";
+import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
 import { Socket } from "./socket.js";
 
-const roomId = document.querySelector("[data-room]").dataset.room;
+const screen = document.getElementById("stage");
+const roomId = screen.dataset.room;
 const title = document.getElementById("stage-title");
+const when = document.getElementById("stage-when");
 const body = document.getElementById("stage-body");
-const socket = new Socket();
+const band = document.getElementById("stage-announcement");
+const join = document.getElementById("stage-join");
+const url = document.getElementById("stage-url");
+const clockLine = document.getElementById("stage-clock");
+const socket = new Socket({ hello: { lang } });
+const room = new QARoom(socket, null);
+const TOP = 5;
+
 let programme = null;
-let joined = null;
+let joined = null; // the session whose room this page is in
+let announcements = [];
 
 showConnection(socket, document.getElementById("conn"));
 
+function sessionsHere() {
+  return programme.sessions
+    .filter((s) => s.room === roomId && s.status !== "cancelled")
+    .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+}
+
+// Live first; else the one running now by the clock; else the next one today or later.
 function currentSession() {
+  if (!programme) return null;
   const now = socket.now;
-  const sessions = programme.sessions.filter((s) => s.room === roomId && s.status !== "cancelled");
-  return sessions.find((s) => s.status === "live" ||
-      (s.status !== "ended" && Date.parse(s.start) <= now && now < Date.parse(s.end)))
-    || sessions.find((s) => Date.parse(s.start) >= now) || null;
+  const sessions = sessionsHere();
+  return sessions.find((s) => s.status === "live")
+    || sessions.find((s) => s.status !== "ended"
+      && Date.parse(s.start) <= now && now < Date.parse(s.end))
+    || sessions.find((s) => s.status !== "ended" && Date.parse(s.start) > now)
+    || null;
 }
 
 async function follow() {
-  if (!programme) return;
+  if (!programme || socket.state !== "connected") return;
   const session = currentSession();
-  title.textContent = session ? localized(session.title) : "";
-  if (!session || session.id === joined) return;
+  const id = session ? session.id : null;
+  if (id === joined) {
+    render();
+    return;
+  }
   if (joined) socket.leave(joined);
-  joined = session.id;
-  const snapshot = await socket.join(session.id);
-  showAnnouncements(snapshot.announcements);
-}
-
-function showAnnouncements(list) {
-  const now = socket.now / 1000;
-  const live = list.filter((a) => !a.expires_at || a.expires_at > now);
-  body.replaceChildren(...live.slice(-1).map((a) => {
-    const p = document.createElement("p");
-    p.className = "stage-announcement";
-    p.textContent = a.text;
-    return p;
-  }));
-  const session = currentSession();
-  if (session && !live.length) {
-    const p = document.createElement("p");
-    p.className = "stage-when";
-    p.textContent = bothClocks(session.start);
-    body.append(p);
+  joined = id;
+  room.follow(id);
+  announcements = [];
+  render();
+  if (id) {
+    try {
+      await socket.join(id);
+    } catch {
+      joined = null; // tried again on the next tick
+    }
   }
 }
 
-let roomAnnouncements = [];
 socket.addEventListener("snapshot", (event) => {
   programme = event.detail.programme;
-  joined = null;
+});
+// After the first sign-in, and after a reconnect (the socket joins its rooms again itself).
+socket.addEventListener("state", (event) => {
+  if (event.detail === "connected") follow();
+});
+socket.addEventListener("session.changed", (event) => {
+  if (!programme) return;
+  const changed = new Map(event.detail.sessions.map((s) => [s.id, s]));
+  programme.sessions = programme.sessions.map((s) => changed.get(s.id) || s);
+  for (const session of changed.values()) {
+    if (!programme.sessions.some((s) => s.id === session.id)) programme.sessions.push(session);
+  }
+  follow();
+});
+socket.addEventListener("schedule.loaded", (event) => {
+  programme = event.detail.programme;
   follow();
 });
 socket.addEventListener("room", (event) => {
-  roomAnnouncements = event.detail.announcements;
-  showAnnouncements(roomAnnouncements);
+  if (event.detail.room !== joined) return;
+  announcements = event.detail.announcements;
 });
 socket.addEventListener("announcement.posted", (event) => {
-  if (event.detail.room !== joined) return;
-  roomAnnouncements = [...roomAnnouncements, event.detail.announcement];
-  showAnnouncements(roomAnnouncements);
+  if (event.detail.room !== joined || !joined) return;
+  announcements = [...announcements, event.detail.announcement];
+  renderAnnouncement();
 });
 socket.addEventListener("announcement.withdrawn", (event) => {
-  roomAnnouncements = roomAnnouncements.filter((a) => a.id !== event.detail.id);
-  showAnnouncements(roomAnnouncements);
+  announcements = announcements.filter((a) => a.id !== event.detail.id);
+  renderAnnouncement();
 });
+room.addEventListener("change", render);
+
+// -- drawing -----------------------------------------------------------------------------------
+
+function render() {
+  const session = room.session || (joined && programme
+    ? programme.sessions.find((s) => s.id === joined) : null);
+  title.textContent = session ? localized(session.title) : t("No session in this room now");
+  when.textContent = session ? whenText(session) : "";
+  renderJoin(session);
+  renderAnnouncement();
+  if (!session || !room.ready) {
+    screen.dataset.mode = "idle";
+    body.replaceChildren();
+    return;
+  }
+  const highlighted = room.highlightedQuestion;
+  if (highlighted && highlighted.status === "approved") {
+    screen.dataset.mode = "highlight";
+    body.replaceChildren(highlight(highlighted));
+    return;
+  }
+  const top = ranked(room.approved.filter((q) => !q.answered)).slice(0, TOP);
+  if (top.length) {
+    screen.dataset.mode = "top";
+    body.replaceChildren(el("ol", { className: "stage-list" }, ...top.map(topItem)));
+    return;
+  }
+  screen.dataset.mode = "waiting";
+  body.replaceChildren(el("p", { className: "stage-idle",
+    text: room.open ? t("Send your questions now.") : qaStateText(session, room.settings) }));
+}
+
+function whenText(session) {
+  const times = `${clock(session.start)}–${clock(session.end)}`;
+  if (session.status === "live") return `${t("Live")} · ${times}`;
+  const now = socket.now;
+  if (Date.parse(session.start) > now) return `${t("Next")} · ${times}`;
+  return times;
+}
+
+function highlight(question) {
+  const size = question.text.length <= 90 ? "xl" : question.text.length <= 220 ? "l" : "m";
+  return el("figure", { className: `stage-highlight size-${size}` },
+    el("blockquote", { className: "stage-question", text: question.text,
+                       attrs: { lang: question.language } }),
+    el("figcaption", { className: "stage-caption" },
+      el("span", { className: "stage-asker", text: question.author_name || t("Anonymous") }),
+      el("span", { className: "stage-votes" },
+        el("span", { className: "arrow", text: "▲", attrs: { "aria-hidden": "true" } }),
+        " ", votesText(question.votes))));
+}
+
+function topItem(question) {
+  return el("li", { className: question.pinned ? "pinned" : "" },
+    el("span", { className: "stage-count" },
+      el("span", { className: "arrow", text: "▲", attrs: { "aria-hidden": "true" } }),
+      el("span", { className: "n", text: String(question.votes) })),
+    el("span", { className: "stage-text", text: question.text, attrs: { lang: question.language } }));
+}
+
+function renderJoin(session) {
+  const over = !session || session.status === "ended" || session.status === "cancelled";
+  join.hidden = over;
+  if (over) return;
+  const base = (screen.dataset.public || location.origin).replace(/\/+$/, "");
+  url.textContent = `${base.replace(/^https?:\/\//, "")}/live/${encodeURIComponent(session.id)}`;
+}
+
+function renderAnnouncement() {
+  const now = socket.now / 1000;
+  const live = announcements.filter((a) => !a.expires_at || a.expires_at > now);
+  const latest = live[live.length - 1];
+  band.hidden = !latest;
+  band.textContent = latest ? latest.text : "";
+}
+
+function tick() {
+  clockLine.textContent = clock(socket.now);
+}
+
+tick();
+setInterval(tick, 10_000);
 setInterval(follow, 30_000);
 socket.connect();

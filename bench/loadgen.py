@@ -1,0 +1,280 @@
+"""A load-generator process: many picows websocket clients, driven over stdin/stdout.
+
+Each client behaves like an attendee's page (``static/js/socket.js``): it connects,
+says ``auth.hello``, joins one room, and after a lost connection comes back with the
+same jittered exponential backoff. For every ``announcement.posted`` push it records
+the post index and the delivery latency, read from the ``t=<ns> i=<n>`` stamp the
+moderator put in the text (intended send time on the shared CLOCK_MONOTONIC).
+
+The harness sends one JSON command per line and reads one JSON answer per line;
+see :meth:`Generator.command`. Pushes are parsed with ``bytes.find`` rather than
+``json.loads``: at 50,000 frames a second the generator must stay cheaper than the
+server it measures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import random
+import sys
+import time
+from array import array
+from collections import deque
+from typing import Any
+
+from picows import WSFrame, WSListener, WSMsgType, WSTransport, ws_connect
+
+from bench.common import raise_fd_limit
+
+PUSH = b'{"type":"announcement.posted"'
+STAMP = b'"text":"t='
+TICK = 0.02  # how often the event loop checks its own lag
+
+
+def backoff(attempt: int) -> float:
+    """The delay before reconnecting, as in static/js/socket.js."""
+    return min(10.0, 0.3 * 2 ** min(attempt, 6)) * (0.5 + random.random())
+
+
+class Client(WSListener):
+    """One connection of one simulated attendee; a new one per reconnect."""
+
+    def __init__(self, generator: Generator, index: int) -> None:
+        super().__init__()
+        self.generator = generator
+        self.index = index
+        self.transport: WSTransport | None = None
+
+    def on_ws_connected(self, transport: WSTransport) -> None:
+        self.transport = transport
+        transport.send(WSMsgType.TEXT, self.generator.hello)
+
+    def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
+        if frame.msg_type == WSMsgType.TEXT:
+            self.generator.received(self, frame.get_payload_as_bytes())
+        elif frame.msg_type == WSMsgType.CLOSE:
+            transport.send_close(frame.get_close_code())
+            transport.disconnect()
+
+    def on_ws_disconnected(self, transport: WSTransport) -> None:
+        self.generator.lost(self)
+
+
+class Generator:
+    """All the clients of this process and what they measured."""
+
+    def __init__(self, urls: list[str], first: int, count: int, token: str | None, room: str,
+                 concurrency: int) -> None:
+        self.urls = urls
+        self.first = first
+        self.count = count
+        self.room = room
+        self.concurrency = concurrency
+        hello: dict[str, Any] = {"token": token} if token else {}
+        self.hello = json.dumps({"type": "auth.hello", "id": "h", "data": hello}).encode()
+        self.join = json.dumps({"type": "room.join", "id": "j", "data": {"room": room}}).encode()
+        self.clients: dict[int, Client] = {}
+        self.waiting: dict[int, asyncio.Future[bool]] = {}
+        self.attempts = [0] * count
+        self.index_log = array("l")
+        self.latency_log = array("q")
+        self.reconnect = False
+        self.closing = False
+        self.disconnects = 0
+        self.connects = 0
+        self.connect_failures = 0
+        self.errors: deque[str] = deque(maxlen=5)
+        # Reconnect-storm bookkeeping, reset by the "arm" command.
+        self.expect_ids: list[str] | None = None
+        self.rejoined: set[int] = set()
+        self.rejoin_first = 0
+        self.rejoin_last = 0
+        self.bad_snapshots = 0
+        self.max_lag = 0.0
+
+    # -- frames -------------------------------------------------------------------------
+
+    def received(self, client: Client, payload: bytes) -> None:
+        if payload.startswith(PUSH):
+            at = payload.find(STAMP)
+            if at < 0:
+                return
+            now = time.monotonic_ns()
+            start = at + len(STAMP)
+            space = payload.index(b" ", start)
+            end = payload.index(b" ", space + 3)
+            self.latency_log.append(now - int(payload[start:space]))
+            self.index_log.append(int(payload[space + 3:end]))
+            return
+        message = json.loads(payload)
+        kind = message.get("type")
+        if kind == "reply" and message.get("id") == "h":
+            assert client.transport is not None
+            client.transport.send(WSMsgType.TEXT, self.join)
+        elif kind == "reply" and message.get("id") == "j":
+            self.joined(client, message)
+        elif kind == "error":
+            self.errors.append(f"{message.get('code')}: {message.get('message')}")
+            self.settle(client.index, False)
+
+    def joined(self, client: Client, message: dict[str, Any]) -> None:
+        self.attempts[client.index - self.first] = 0
+        if self.reconnect and client.index not in self.rejoined:
+            now = time.monotonic_ns()
+            self.rejoined.add(client.index)
+            self.rejoin_first = self.rejoin_first or now
+            self.rejoin_last = now
+            if self.expect_ids is not None:
+                ids = [a["id"] for a in message.get("result", {}).get("announcements", [])]
+                if ids != self.expect_ids:
+                    self.bad_snapshots += 1
+                    self.errors.append(f"snapshot lists {ids}, expected {self.expect_ids}")
+        self.settle(client.index, True)
+
+    def settle(self, index: int, ok: bool) -> None:
+        future = self.waiting.pop(index, None)
+        if future is not None and not future.done():
+            future.set_result(ok)
+
+    # -- connections --------------------------------------------------------------------
+
+    async def open(self, index: int) -> bool:
+        """Connect client ``index`` and wait for its room snapshot."""
+        future = asyncio.get_running_loop().create_future()
+        self.waiting[index] = future
+        client = Client(self, index)
+        self.clients[index] = client
+        self.connects += 1
+        try:
+            await ws_connect(lambda: client, self.urls[index % len(self.urls)],
+                             websocket_handshake_timeout=30, enable_auto_pong=True)
+            return await asyncio.wait_for(future, 60)
+        except Exception as error:  # noqa: BLE001 - refused, reset, timed out: retry alike
+            self.connect_failures += 1
+            self.errors.append(f"{type(error).__name__}: {error}")
+            self.waiting.pop(index, None)
+            if client.transport is not None:
+                client.transport.disconnect()
+            elif self.reconnect and not self.closing:
+                self.retry(index)
+            return False
+
+    def lost(self, client: Client) -> None:
+        if self.clients.get(client.index) is not client:
+            return
+        self.disconnects += 1
+        self.settle(client.index, False)
+        if self.reconnect and not self.closing:
+            self.retry(client.index)
+
+    def retry(self, index: int) -> None:
+        slot = index - self.first
+        self.attempts[slot] += 1
+        delay = backoff(self.attempts[slot])
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay, lambda: loop.create_task(self.open(index)))
+
+    async def connect_all(self) -> dict[str, Any]:
+        """Open every client, ``concurrency`` handshakes at a time so the backlog holds."""
+        started = time.monotonic()
+        queue = deque(range(self.first, self.first + self.count))
+        results = {"joined": 0, "failed": 0}
+
+        async def worker() -> None:
+            while queue:
+                ok = await self.open(queue.popleft())
+                results["joined" if ok else "failed"] += 1
+
+        await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+        # Thousands of long-lived connection objects make every full collection slow;
+        # frozen, they are skipped, and the generator's pauses stop showing as latency.
+        gc.collect()
+        gc.freeze()
+        return {**results, "seconds": time.monotonic() - started}
+
+    async def watch_lag(self) -> None:
+        """Track how late the event loop runs: a lagging generator inflates latency."""
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(TICK)
+            self.max_lag = max(self.max_lag, loop.time() - before - TICK)
+
+    # -- commands -----------------------------------------------------------------------
+
+    async def command(self, request: dict[str, Any]) -> dict[str, Any]:
+        name = request["cmd"]
+        if name == "connect":
+            return await self.connect_all()
+        if name == "count":
+            return {"received": len(self.latency_log), "disconnects": self.disconnects,
+                    "connected": sum(1 for c in self.clients.values()
+                                     if c.transport is not None
+                                     and not c.transport.is_disconnected)}
+        if name == "mark":
+            self.max_lag = 0.0
+            return {"ok": True}
+        if name == "arm":
+            self.reconnect = True
+            self.expect_ids = request.get("expect_ids")
+            self.rejoined.clear()
+            self.rejoin_first = self.rejoin_last = 0
+            self.bad_snapshots = self.connects = self.connect_failures = 0
+            return {"ok": True}
+        if name == "storm":
+            return {"rejoined": len(self.rejoined), "first_ns": self.rejoin_first,
+                    "last_ns": self.rejoin_last, "bad": self.bad_snapshots,
+                    "connects": self.connects, "failures": self.connect_failures,
+                    "errors": list(self.errors)}
+        if name == "dump":
+            with open(request["path"], "wb") as out:
+                array("q", [len(self.index_log)]).tofile(out)
+                self.index_log.tofile(out)
+                self.latency_log.tofile(out)
+            return {"frames": len(self.latency_log), "max_lag_ms": self.max_lag * 1000,
+                    "errors": list(self.errors)}
+        if name == "close":
+            self.closing = True
+            for client in self.clients.values():
+                if client.transport is not None:
+                    client.transport.disconnect()
+            return {"ok": True}
+        return {"error": f"unknown command {name}"}
+
+
+def read_dump(path: str) -> tuple[array, array]:
+    """The post indices and latencies (ns) that a generator dumped."""
+    with open(path, "rb") as source:
+        count = array("q")
+        count.fromfile(source, 1)
+        indices, latencies = array("l"), array("q")
+        indices.fromfile(source, count[0])
+        latencies.fromfile(source, count[0])
+    return indices, latencies
+
+
+async def serve(generator: Generator) -> None:
+    """Answer the harness's commands, one JSON line each, until stdin closes."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=1 << 20)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    lag = asyncio.create_task(generator.watch_lag())
+    while line := await reader.readline():
+        answer = await generator.command(json.loads(line))
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+    lag.cancel()
+
+
+def main() -> None:
+    spec = json.loads(sys.argv[1])
+    raise_fd_limit()
+    generator = Generator(spec["urls"], spec["first"], spec["count"], spec.get("token"),
+                          spec["room"], spec.get("concurrency", 200))
+    asyncio.run(serve(generator))
+
+
+if __name__ == "__main__":
+    main()

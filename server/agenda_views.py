@@ -1,0 +1,206 @@
+"""The agenda pages: the programme, a session, my agenda, the change log; the organiser panel.
+
+The attendee pages are drawn by their scripts from the websocket snapshot and
+redrawn on every ``session.changed`` push; the server renders their frame (and
+the session page's details, for a first paint without waiting for the socket).
+They need the same access as the event's home page. The organiser panel
+(``/organiser``) uploads a programme file like ``rencontre import-schedule``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from babel.dates import format_date
+
+from engine.messages import N_, Actor, Role
+from engine.snapshots import is_staff, may_view
+from schedule.formats import ImportProblems
+from schedule.model import Programme, Session, Status, pick
+from server.feeds import base_url
+from server.i18n import translate
+from server.schedule_cli import MODES, read_programme, summary
+from server.views import HUB, _error, _execute, redirect, render
+from server.web_auth import actor_from_request, request_language
+
+routes = web.RouteTableDef()
+
+MAX_UPLOAD = 16 * 1024 * 1024
+STATUS_LABELS = {
+    Status.SCHEDULED: N_("Scheduled"),
+    Status.LIVE: N_("Live"),
+    Status.DELAYED: N_("Delayed"),
+    Status.CANCELLED: N_("Cancelled"),
+    Status.ENDED: N_("Ended"),
+}
+
+
+def _viewer(request: web.Request) -> tuple[bool, Actor | None]:
+    """Whether this request may see the event (as the home page decides), and who it is."""
+    state = request.app[HUB].state
+    actor = actor_from_request(state, request)
+    return may_view(state, actor), actor
+
+
+def _join(request: web.Request) -> web.Response:
+    return render(request, "join.html", guests=False)
+
+
+@routes.get("/agenda")
+async def agenda(request: web.Request) -> web.Response:
+    allowed, actor = _viewer(request)
+    if not allowed:
+        return _join(request)
+    return render(request, "agenda.html", actor=actor, page="agenda")
+
+
+@routes.get("/changes")
+async def changes(request: web.Request) -> web.Response:
+    allowed, actor = _viewer(request)
+    if not allowed:
+        return _join(request)
+    return render(request, "changes.html", actor=actor, page="changes")
+
+
+@routes.get("/my")
+async def my_agenda(request: web.Request) -> web.Response:
+    allowed, actor = _viewer(request)
+    if not allowed:
+        return _join(request)
+    state = request.app[HUB].state
+    feed_on = actor is not None and actor.id in state.agendas.feeds
+    return render(request, "my_agenda.html", actor=actor, page="my", feed_on=feed_on,
+                  feed_base=base_url(request))
+
+
+@routes.get("/sessions/{session}")
+async def session_page(request: web.Request) -> web.Response:
+    allowed, actor = _viewer(request)
+    if not allowed:
+        return _join(request)
+    programme: Programme = request.app[HUB].state.programme
+    session = programme.sessions.get(request.match_info["session"])
+    if session is None:
+        return render(request, "session.html", status=404, actor=actor, page="session",
+                      session=None, detail=None)
+    return render(request, "session.html", actor=actor, page="session", session=session,
+                  detail=session_detail(programme, session, request_language(request)))
+
+
+def session_detail(programme: Programme, session: Session, lang: str) -> dict[str, Any]:
+    """What the session page shows before its script takes over, in ``lang``."""
+    zone = programme.event.zone if programme.event else None
+    start = session.start.astimezone(zone)
+    end = session.end.astimezone(zone)
+    room = programme.rooms.get(session.room)
+    track = programme.tracks.get(session.track or "")
+    speakers = [programme.speakers[s] for s in session.speakers if s in programme.speakers]
+    return {
+        "title": pick(session.title, lang),
+        "abstract": pick(session.abstract, lang) if session.abstract else "",
+        "day": format_date(start.date(), format="full", locale=lang),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "start_iso": start.isoformat(),
+        "room": pick(room.name, lang) if room else session.room,
+        "stream_url": room.stream_url if room and _web_link(room.stream_url) else "",
+        "track": pick(track.name, lang) if track else "",
+        "track_color": track.color if track else "",
+        "language": session.language,
+        "speakers": [{"name": s.name, "organisation": s.organisation,
+                      "bio": pick(s.bio, lang) if s.bio else ""} for s in speakers],
+        "status": session.status.value,
+        "status_label": translate(lang, STATUS_LABELS[session.status]),
+    }
+
+
+def _web_link(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https")
+
+
+# -- organiser panel ------------------------------------------------------------------------
+
+
+def _organiser(request: web.Request) -> tuple[Actor | None, web.Response | None]:
+    """The organiser signed in, or the answer for anyone else."""
+    actor = actor_from_request(request.app[HUB].state, request)
+    if not is_staff(actor):
+        raise redirect("/moderator/login")
+    assert actor is not None
+    if actor.role is not Role.ORGANISER:
+        return None, render(request, "organiser.html", status=403, actor=actor,
+                            page="organiser", **_panel(request, forbidden=True))
+    return actor, None
+
+
+def _panel(request: web.Request, **extra: Any) -> dict[str, Any]:
+    programme: Programme = request.app[HUB].state.programme
+    lang = request_language(request)
+    event = programme.event
+    context = {
+        "forbidden": False, "problems": [], "imported": None, "upload_error": "", "filename": "",
+        "mode": "merge", "modes": MODES, "timezone": event.timezone if event else "",
+        "rooms": [(room.id, pick(room.name, lang)) for room in programme.ordered_rooms()],
+        "tracks": [(track.id, pick(track.name, lang)) for track in programme.tracks.values()],
+        "session_count": len(programme.sessions),
+    }
+    context.update(extra)
+    return context
+
+
+@routes.get("/organiser")
+async def organiser(request: web.Request) -> web.Response:
+    actor, refused = _organiser(request)
+    if refused is not None:
+        return refused
+    return render(request, "organiser.html", actor=actor, page="organiser", **_panel(request))
+
+
+@routes.post("/organiser/import")
+async def organiser_import(request: web.Request) -> web.Response:
+    """Upload a programme file: all or nothing, like ``rencontre import-schedule``."""
+    actor, refused = _organiser(request)
+    if refused is not None:
+        return refused
+    origin = request.headers.get("Origin")
+    if origin and urlsplit(origin).netloc != request.host:
+        raise web.HTTPForbidden(text="cross-site upload refused")
+    lang = request_language(request)
+
+    def page(status: int = 400, **extra: Any) -> web.Response:
+        return render(request, "organiser.html", status=status, actor=actor,
+                      page="organiser", **_panel(request, **extra))
+
+    try:
+        form = await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        return page(413, upload_error=translate(lang, N_("The file is larger than 16 MiB.")))
+    upload = form.get("file")
+    mode = str(form.get("mode") or "merge")
+    timezone = str(form.get("timezone") or "").strip() or None
+    if mode not in MODES:
+        mode = "merge"
+    if not isinstance(upload, web.FileField):
+        return page(upload_error=translate(lang, N_("Choose a file to import.")), mode=mode)
+    data = upload.file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        return page(413, upload_error=translate(lang, N_("The file is larger than 16 MiB.")),
+                    mode=mode)
+    filename = upload.filename or "upload"
+    state = request.app[HUB].state
+    try:
+        programme = await asyncio.to_thread(read_programme, data, filename, state=state,
+                                            default_timezone=timezone)
+    except ImportProblems as error:
+        problems = [{"place": p.place, "message": p.message} for p in error.problems]
+        return page(422, problems=problems, filename=filename, mode=mode)
+    outcome = await _execute(request, "schedule.load",
+                             {"programme": programme.to_json(), "mode": mode}, actor)
+    if not outcome["ok"]:
+        return page(422, upload_error=_error(request, outcome), mode=mode)
+    sessions, rooms = summary(programme)
+    return page(200, imported={"sessions": sessions, "rooms": rooms}, filename=filename,
+                mode=mode)

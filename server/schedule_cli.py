@@ -1,0 +1,173 @@
+"""``rencontre import-schedule FILE``: load a programme file into an event's log.
+
+Reads frab / pentabarf XML (also the older FOSDEM dialect, given ``--timezone``),
+schedule JSON (pretalx v1 and schedule2), iCalendar and Rencontre CSV. The import is
+all or nothing: every problem found is printed as ``place: message`` and nothing is
+logged. Otherwise one ``schedule.load`` command goes into the log, like an upload in
+the organiser panel; ``--mode merge`` (the default) updates the sessions already
+known (by id or guid) in place, so re-importing an updated file does not duplicate
+anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from engine.messages import Actor, Refusal
+from schedule.formats import ImportProblems, load, sniff
+from schedule.model import Programme
+from server.hub import Hub
+from server.log import LogUnavailable, open_log
+from server.settings import Settings
+
+MODES = ("merge", "replace")
+BAR = 30
+
+
+def read_programme(data: bytes, filename: str, *, state, default_timezone: str | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> Programme:
+    """Parse an uploaded or given file for ``schedule.load`` into the event ``state`` holds.
+
+    Times without an offset are read in ``default_timezone``, else in the current event's
+    zone. A CSV file carries no event details: the current event's are kept. Raises
+    :class:`ImportProblems`.
+    """
+    current = state.programme.event
+    zone = default_timezone or (current.timezone if current is not None else None)
+    programme = load(data, filename, default_timezone=zone, progress=progress)
+    if sniff(data) == "csv" and current is not None:
+        programme.event = current
+    return programme
+
+
+def summary(programme: Programme) -> tuple[int, int]:
+    """Sessions and rooms of an imported programme."""
+    return len(programme.sessions), len(programme.rooms)
+
+
+class ProgressBar:
+    """``[#####.....] 120/400 sessions`` redrawn in place on a terminal; silent otherwise."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.tty = stream.isatty()
+        self.done = self.total = 0
+        self.drawn = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+        if not self.tty or total <= 0:
+            return
+        filled = BAR * done // total
+        if filled == self.drawn and done != total:
+            return
+        self.drawn = filled
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (BAR - filled)}] "
+                          f"{done}/{total} sessions")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty and self.drawn >= 0:
+            self.stream.write("\r\033[K")
+        self.stream.write(f"{self.label}: read {self.done} session"
+                          f"{'s' if self.done != 1 else ''}\n")
+        self.stream.flush()
+
+
+def import_parser(sub: argparse._SubParsersAction, defaults: Settings) -> None:
+    command = sub.add_parser(
+        "import-schedule", help="import a programme file (frab XML, schedule JSON, iCal, CSV)",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    command.add_argument("file", metavar="FILE", help="the file to import")
+    command.add_argument("--mode", choices=MODES, default="merge",
+                         help="merge into the programme by session id or guid (default), "
+                              "or replace it")
+    command.add_argument("--timezone", metavar="ZONE", default=None,
+                         help="IANA zone for times written without an offset "
+                              "(default: the file's, else the event's)")
+    command.add_argument("--data", default=defaults.data,
+                         help="directory of the SQLite log (RENCONTRE_DATA)")
+    command.add_argument("--redis", default=defaults.redis, metavar="URL",
+                         help="import into this Redis log (REDIS_URL)")
+    command.set_defaults(run=import_command)
+
+
+def import_command(args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"rencontre: cannot read {args.file}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    return asyncio.run(import_file(data, Path(args.file).name, mode=args.mode,
+                                   timezone=args.timezone, data_dir=args.data, redis=args.redis))
+
+
+async def import_file(data: bytes, filename: str, *, mode: str, timezone: str | None,
+                      data_dir: str, redis: str | None, out: TextIO = sys.stdout,
+                      err: TextIO = sys.stderr) -> int:
+    from server.cli import SYSTEM
+
+    hub = Hub(open_log(data_dir, redis))
+    try:
+        await hub.start()
+    except LogUnavailable as error:
+        print(f"rencontre: cannot open the event's log: {error}", file=err)
+        if redis is None and "another" in str(error):
+            print("The server is running on this data directory. Upload the file in the "
+                  "organiser panel (/organiser) instead, or run the server and this import "
+                  "on a shared log with --redis URL.", file=err)
+        await _stop(hub)
+        return 1
+    try:
+        return await _import(hub, data, filename, mode, timezone, SYSTEM, out, err)
+    finally:
+        await _stop(hub)
+
+
+async def _import(hub: Hub, data: bytes, filename: str, mode: str, timezone: str | None,
+                  actor: Actor, out: TextIO, err: TextIO) -> int:
+    bar = ProgressBar(err, filename)
+    try:
+        programme = read_programme(data, filename, state=hub.state, default_timezone=timezone,
+                                   progress=bar)
+    except ImportProblems as problems:
+        bar.finish()
+        for problem in problems.problems:
+            print(f"{problem.place}: {problem.message}", file=err)
+        count = len(problems.problems)
+        print(f"rencontre: {count} problem{'s' if count != 1 else ''} in {filename}; "
+              "nothing was imported.", file=err)
+        if timezone is None and any("time zone" in p.message for p in problems.problems):
+            print("Give the zone of the file's local times with --timezone ZONE "
+                  "(an IANA name such as Europe/Brussels).", file=err)
+        return 1
+    bar.finish()
+    try:
+        outcome = await hub.execute("schedule.load",
+                                    {"programme": programme.to_json(), "mode": mode}, actor)
+    except Refusal as refusal:
+        outcome = refusal.to_outcome()
+    except LogUnavailable as error:
+        print(f"rencontre: the log is unavailable, nothing was imported: {error}", file=err)
+        return 1
+    if not outcome["ok"]:
+        message = outcome["message"].format(**(outcome.get("params") or {}))
+        print(f"rencontre: refused ({outcome['code']}): {message}", file=err)
+        return 1
+    sessions, rooms = summary(programme)
+    print(f"Imported {sessions} session{'s' if sessions != 1 else ''} in {rooms} "
+          f"room{'s' if rooms != 1 else ''}.", file=out)
+    return 0
+
+
+async def _stop(hub: Hub) -> None:
+    try:
+        await hub.stop()
+    except LogUnavailable:
+        pass

@@ -1,0 +1,87 @@
+// A session's page: kept current from the snapshot and the pushes (time, room, status, star).
+
+import {
+  AgendaStore, ChangeBanner, badges, errorText, languageName, starButton, timeRanges,
+} from "./agenda.js";
+import { day, localized, showConnection, t } from "./i18n.js";
+import { Socket } from "./socket.js";
+
+const article = document.getElementById("session-page");
+const id = article.dataset.session;
+const socket = new Socket();
+const store = new AgendaStore(socket);
+const banner = new ChangeBanner();
+
+showConnection(socket, document.getElementById("conn"));
+if (article.dataset.color) article.style.setProperty("--track", article.dataset.color);
+
+store.addEventListener("update", (e) => {
+  const { reason, sessions, text } = e.detail;
+  if (reason === "changed" && sessions.some((s) => s.id === id)) banner.show(text);
+  if (reason === "loaded") banner.show(text);
+  render();
+});
+
+function render() {
+  const session = store.sessions.get(id);
+  if (!session) {
+    banner.show(t("This session is no longer on the programme."));
+    return;
+  }
+  article.className = `session-page status-${session.status}`;
+  const title = localized(session.title);
+  document.getElementById("s-title").textContent = title;
+  document.getElementById("s-badges").replaceChildren(statusBadge(session), badges(session, store));
+  const when = document.getElementById("s-when");
+  const { here, there } = timeRanges(session);
+  const time = document.createElement("time");
+  time.dateTime = session.start;
+  time.textContent = `${day(session.start)} · ${here}`;
+  const parts = [time];
+  if (there) {
+    const mine = document.createElement("span");
+    mine.className = "yours";
+    mine.textContent = ` · ${t("{time} your time", { time: there })}`;
+    parts.push(mine);
+  }
+  when.replaceChildren(...parts);
+  const room = store.rooms.get(session.room);
+  const where = document.getElementById("s-room");
+  const bits = [store.roomName(session.room)];
+  if (room && /^https?:\/\//.test(room.stream_url || "")) {
+    const link = document.createElement("a");
+    link.href = room.stream_url;
+    link.rel = "noopener";
+    link.textContent = t("Watch online");
+    bits.push(" · ", link);
+  }
+  where.replaceChildren(...bits);
+  const track = store.tracks.get(session.track);
+  const trackEl = document.getElementById("s-track");
+  if (track && trackEl) {
+    trackEl.textContent = localized(track.name);
+    article.style.setProperty("--track", track.color);
+  }
+  document.getElementById("s-lang").textContent = languageName(session.language);
+  const star = document.getElementById("s-star");
+  if (store.me) {
+    const button = starButton(session, store, (error) => banner.show(errorText(error)));
+    button.append(" ", store.starred.has(id) ? t("In my agenda") : t("Add to my agenda"));
+    star.replaceChildren(button);
+  } else {
+    star.replaceChildren();
+  }
+}
+
+// "Scheduled" (or "Delayed" without minutes) when the other badges say nothing of the status.
+function statusBadge(session) {
+  if (session.status !== "scheduled" && !(session.status === "delayed" && !session.delay)) {
+    return "";
+  }
+  const badge = document.createElement("span");
+  badge.className = `badge badge-${session.status}`;
+  badge.textContent = session.status === "delayed" ? t("Delayed") : t("Scheduled");
+  return badge;
+}
+
+socket.connect();
