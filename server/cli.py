@@ -92,6 +92,7 @@ def serve_command(args: argparse.Namespace) -> int:
     app.on_startup.append(announce)
     try:
         web.run_app(app, host=settings.host, port=settings.port, access_log_class=AccessLogger,
+                    backlog=4096,
                     print=lambda text: print(text, flush=True))
     except LogUnavailable as error:
         print(f"rencontre: {error}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections import OrderedDict
@@ -56,13 +57,21 @@ class Hub:
     async def start(self) -> None:
         """Open the log, load the latest snapshot, replay the rest, then follow it."""
         await self.log.open()
-        state = snapshots.restore(await self.log.load_snapshot())
-        if state is not None:
-            self.engine.state = state
-        self._snapshot_seq = self.engine.state.seq
-        while entries := await self.log.read(self.engine.state.seq, READ_BATCH):
-            for seq, entry in entries:
-                self.engine.apply(seq, entry)
+        # The replay only allocates: collecting meanwhile costs a third of the time.
+        gc.disable()
+        try:
+            state = snapshots.restore(await self.log.load_snapshot())
+            if state is not None:
+                self.engine.state = state
+            self._snapshot_seq = self.engine.state.seq
+            while entries := await self.log.read(self.engine.state.seq, READ_BATCH):
+                for seq, entry in entries:
+                    self.engine.apply(seq, entry)
+        finally:
+            gc.enable()
+        gc.collect()
+        # What the replay built lives on: keep it out of later full collections.
+        gc.freeze()
         self.healthy = True
         self._follower = asyncio.create_task(self._follow(), name="log-follower")
 

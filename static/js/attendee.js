@@ -16,6 +16,12 @@ socket.addEventListener("snapshot", (event) => {
   announcements.reset(event.detail.announcements);
   render();
 });
+socket.addEventListener("session.changed", (event) => {
+  if (!programme) return;
+  const changed = new Map(event.detail.sessions.map((s) => [s.id, s]));
+  programme.sessions = programme.sessions.map((s) => changed.get(s.id) || s);
+  render();
+});
 socket.addEventListener("schedule.loaded", (event) => {
   programme = event.detail.programme;
   render();
