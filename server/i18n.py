@@ -55,6 +55,8 @@ def negotiate(accept_language: str | None) -> str:
             weight = float(quality) if quality else 1.0
         except ValueError:
             continue
+        if weight <= 0:  # q=0 means "not this language"
+            continue
         preferred.append((weight, tag.strip().replace("-", "_")))
     ranked = [tag for _, tag in sorted(preferred, key=lambda p: -p[0]) if tag]
     match = Locale.negotiate(ranked, LANGUAGES, sep="_")
