@@ -18,24 +18,17 @@ from urllib.parse import quote
 from aiohttp import web
 from babel.dates import format_date
 
-from engine.messages import N_
 from engine.snapshots import is_staff, may_view
 from rooms import qa_export
 from rooms.qa import QuestionStatus
-from schedule.model import Programme, Session, Status, pick
+from schedule.model import Programme, Session, pick
+from server.agenda_views import STATUS_LABELS
 from server.i18n import translate
 from server.views import HUB, TEMPLATES, redirect, render
 from server.web_auth import actor_from_request, request_language
 
 routes = web.RouteTableDef()
 
-STATUS_LABELS = {
-    Status.SCHEDULED: N_("Scheduled"),
-    Status.LIVE: N_("Live"),
-    Status.DELAYED: N_("Delayed"),
-    Status.CANCELLED: N_("Cancelled"),
-    Status.ENDED: N_("Ended"),
-}
 LANGUAGE_NAMES = {"fr": "Français", "es": "Español", "en": "English"}
 
 

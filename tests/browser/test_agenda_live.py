@@ -8,23 +8,12 @@ event starts today, so day 1 is today's tab.
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from server.i18n import translate
+from tests.browser.pages import connected, sign_in_moderator
 
 pytestmark = pytest.mark.browser
-
-
-async def connected(page: Page) -> None:
-    await expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
-
-
-async def sign_in_moderator(page: Page, server) -> None:
-    await page.goto(f"{server.url}/moderator/login")
-    await page.get_by_label("Credential").fill(server.moderator_token)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page).to_have_url(f"{server.url}/moderator")
-    await connected(page)
 
 
 async def test_delay_from_the_panel_reaches_the_open_agenda(start_server, new_page, page_errors,

@@ -12,24 +12,13 @@ import asyncio
 import pytest
 from playwright.async_api import Page, expect
 
+from tests.browser.pages import connected, sign_in_moderator
+
 pytestmark = pytest.mark.browser
-
-
-async def connected(page: Page) -> None:
-    await expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
 
 
 async def states_since(page: Page, mark: int) -> list[str]:
     return await page.evaluate("(mark) => window.connStates.slice(mark)", mark)
-
-
-async def sign_in_moderator(page: Page, server) -> None:
-    await page.goto(f"{server.url}/moderator/login")
-    await page.get_by_label("Credential").fill(server.moderator_token)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page).to_have_url(f"{server.url}/moderator")
-    await expect(page.get_by_role("heading", name="Control panel")).to_be_visible()
-    await connected(page)
 
 
 async def post_announcement(page: Page, text: str) -> None:

@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
+from tests.browser.pages import connected, sign_in_moderator
 from tests.integration.wsclient import Client
 
 pytestmark = pytest.mark.browser
@@ -20,10 +21,6 @@ pytestmark = pytest.mark.browser
 QUESTION = "<img src=x onerror=alert(1)> Will the tram reach the airport?"
 SESSION = "s01"  # "Opening: cities meeting cities", in the plenary hall
 TITLE = "Opening: cities meeting cities"
-
-
-async def connected(page: Page) -> None:
-    await expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
 
 
 def watch_dialogs(page: Page, dialogs: list[str]) -> None:
@@ -38,14 +35,6 @@ def watch_dialogs(page: Page, dialogs: list[str]) -> None:
 
 async def no_markup(page: Page) -> None:
     await expect(page.locator("main img")).to_have_count(0)
-
-
-async def sign_in_moderator(page: Page, server) -> None:
-    await page.goto(f"{server.url}/moderator/login")
-    await page.get_by_label("Credential").fill(server.moderator_token)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page).to_have_url(f"{server.url}/moderator")
-    await connected(page)
 
 
 async def test_ask_approve_highlight_upvote_and_stage(start_server, new_page, page_errors,
