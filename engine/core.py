@@ -58,8 +58,10 @@ class Engine:
         :class:`Refusal` when the command would be refused now; it may still
         be refused when applied, if the log moved on in between.
         """
-        if command.key is not None and command.key in self.state.outcomes:
-            return Replay(self.state.outcomes[command.key])
+        if command.key is not None:
+            first = self.state.outcomes.get(command.key)
+            if first is not None:
+                return Replay(first)
         spec = self.spec(command)
         data = check_fields(spec.fields, command.data)
         command = Command(command.type, data, command.actor, command.at, command.key)
@@ -74,8 +76,10 @@ class Engine:
         state.seq = seq
         command = Command.from_entry(entry)
         key = command.key
-        if key is not None and key in state.outcomes:
-            return Applied(seq, state.outcomes[key], [], key)
+        if key is not None:
+            first = state.outcomes.get(key)
+            if first is not None:
+                return Applied(seq, first, [], key)
         pushes: list[Push] = []
         try:
             spec = self.spec(command)
@@ -100,5 +104,5 @@ class Engine:
             outcome = {"ok": True, "result": decision.result}
         outcome["seq"] = seq
         if key is not None:
-            state.outcomes[key] = outcome
+            state.outcomes.add(key, outcome, command.at)
         return Applied(seq, outcome, pushes, key)

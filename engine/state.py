@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from access.directory import Directory
+from engine.outcomes import Outcomes
+from rooms.announcements import Board
 from rooms.qa import QA
 from schedule.agenda import Agendas
 from schedule.model import Programme
 
 if TYPE_CHECKING:
-    from rooms.announcements import Announcement
     from schedule.changes import Change
 
 
@@ -25,7 +26,7 @@ class EventState:
     changes: list[Change] = field(default_factory=list)
     programme_seq: int = 0
     agendas: Agendas = field(default_factory=Agendas)
-    announcements: dict[str, Announcement] = field(default_factory=dict)
+    announcements: Board = field(default_factory=Board)
     qa: QA = field(default_factory=QA)
-    # Outcome of every command that carried an idempotency key, by key.
-    outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Outcome of every recent command that carried an idempotency key, by key.
+    outcomes: Outcomes = field(default_factory=Outcomes)

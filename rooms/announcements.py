@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine.fields import Id, Int, Text
@@ -33,6 +35,47 @@ class Announcement:
                 "author": self.author}
 
 
+@dataclass(slots=True)
+class Board:
+    """The announcements still up, with their expiry times in a heap.
+
+    Expired announcements are dropped when the next one is posted, at that
+    post's time, so every process drops the same ones at the same seq and a
+    long event keeps only what can still show.
+    """
+
+    by_id: dict[str, Announcement] = field(default_factory=dict)
+    expiries: list[tuple[float, str]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def __iter__(self) -> Iterator[Announcement]:
+        return iter(self.by_id.values())
+
+    def get(self, announcement_id: str) -> Announcement | None:
+        return self.by_id.get(announcement_id)
+
+    def add(self, announcement: Announcement) -> None:
+        self.prune(announcement.posted_at)
+        self.by_id[announcement.id] = announcement
+        if announcement.expires_at is not None:
+            heapq.heappush(self.expiries, (announcement.expires_at, announcement.id))
+
+    def remove(self, announcement_id: str) -> None:
+        # Its heap entry stays until it comes due: prune() skips ids already gone.
+        del self.by_id[announcement_id]
+
+    def prune(self, now: float) -> None:
+        expiries = self.expiries
+        while expiries and expiries[0][0] <= now:
+            self.by_id.pop(heapq.heappop(expiries)[1], None)
+
+    def visible(self, room: str | None, now: float, every_room: bool) -> list[dict[str, Any]]:
+        return [a.to_json() for a in self.by_id.values()
+                if (every_room or a.room == room) and a.visible(now)]
+
+
 def _topics(room: str | None) -> list[str]:
     """Where a room's announcements go: its room, and staff panels that list them all."""
     if room is None:
@@ -46,8 +89,7 @@ def visible(state: EventState, room: str | None, now: float,
 
     With ``every_room``, those of every room as well, for staff panels.
     """
-    return [a.to_json() for a in state.announcements.values()
-            if (every_room or a.room == room) and a.visible(now)]
+    return state.announcements.visible(room, now, every_room)
 
 
 @command("announcement.post", roles=STAFF, fields={
@@ -81,7 +123,7 @@ def withdraw(state: EventState, cmd: Command) -> Decision:
 
 @applies("announcement.posted")
 def _posted(state: EventState, event: Event) -> None:
-    state.announcements[event.data["id"]] = Announcement(**event.data)
+    state.announcements.add(Announcement(**event.data))
 
 
 @publishes("announcement.posted")
@@ -92,7 +134,7 @@ def _publish_posted(state: EventState, event: Event) -> list[tuple[str, dict]]:
 
 @applies("announcement.withdrawn")
 def _withdrawn(state: EventState, event: Event) -> None:
-    del state.announcements[event.data["id"]]
+    state.announcements.remove(event.data["id"])
 
 
 @publishes("announcement.withdrawn")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.messages import Actor
 
@@ -23,6 +25,31 @@ class Connection:
     actor: Actor | None = None
     topics: set[str] = field(default_factory=set)
     dropped: bool = False
+    # Commands being answered. Most clients are idle: no set until the first command.
+    _tasks: set[asyncio.Task[None]] | None = None
+
+    @property
+    def in_flight(self) -> set[asyncio.Task[None]]:
+        return self._tasks or set()
+
+    def run(self, handler: Coroutine[Any, Any, None]) -> None:
+        """Answer a command concurrently with this client's others."""
+        if self._tasks is None:
+            self._tasks = set()
+        task = asyncio.create_task(handler)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        if self._tasks is not None:
+            self._tasks.discard(task)
+            if not self._tasks:
+                self._tasks = None
+
+    def cancel(self) -> None:
+        """Stop answering: the client has gone."""
+        for task in tuple(self.in_flight):
+            task.cancel()
 
     def send(self, frame: bytes) -> None:
         transport = self.transport

@@ -85,8 +85,6 @@ class Gateway:
         connection = Connection(transport, self.send_limit, lang=request_language(request),
                                 actor=actor_from_request(self.hub.state, request))
         self.hub.connect(connection)
-        in_flight = asyncio.Semaphore(IN_FLIGHT)
-        tasks: set[asyncio.Task[None]] = set()
         try:
             async for message in ws:
                 if message.type != WSMsgType.TEXT:
@@ -94,14 +92,12 @@ class Gateway:
                         self.send_error(connection, None, Refusal(
                             "request.malformed", N_("Messages must be JSON text.")))
                     continue
-                await in_flight.acquire()
-                task = asyncio.create_task(self.receive(connection, message.data))
-                tasks.add(task)
-                task.add_done_callback(lambda t: (tasks.discard(t), in_flight.release()))
+                if len(connection.in_flight) >= IN_FLIGHT:
+                    await asyncio.wait(connection.in_flight, return_when=asyncio.FIRST_COMPLETED)
+                connection.run(self.receive(connection, message.data))
         finally:
             self.hub.disconnect(connection)
-            for task in tasks:
-                task.cancel()
+            connection.cancel()
         return ws
 
     async def receive(self, connection: Connection, text: str) -> None:

@@ -41,12 +41,12 @@ async def test_a_restart_loads_the_snapshot_and_replays_the_rest(make_log):
     later = Hub(make_log())
     await later.start()
     await later.execute("announcement.post", {"text": "after"}, MODERATOR)
-    expected = [a.text for a in later.state.announcements.values()]
+    expected = [a.text for a in later.state.announcements]
     later.save_snapshot = _nothing  # as after a crash: no snapshot of the last entry
     await later.stop()
     again = Hub(make_log())
     await again.start()
-    assert [a.text for a in again.state.announcements.values()] == expected
+    assert [a.text for a in again.state.announcements] == expected
     assert again.state.seq == later.state.seq
     await again.stop()
 
@@ -84,6 +84,6 @@ async def test_a_snapshot_taken_aside_holds_the_state_at_its_seq(make_log):
     await fill(hub, 5)
     snapshot = await take_aside(hub.state)
     assert snapshot is not None and snapshot.seq == hub.state.seq
-    assert [a.text for a in restore(snapshot).announcements.values()] == [
+    assert [a.text for a in restore(snapshot).announcements] == [
         f"n{n}" for n in range(5)]
     await hub.stop()

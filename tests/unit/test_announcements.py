@@ -56,3 +56,24 @@ def test_withdrawn_announcement_disappears_everywhere():
                                          "seq": driver.state.seq, "room": "s01",
                                          "id": posted["result"]["id"]}
     assert room_snapshot(driver.state, "s01", ATTENDEE, driver.clock)["announcements"] == []
+
+
+def test_expired_announcements_are_forgotten_when_the_next_one_is_posted():
+    driver = demo_driver()
+    driver.send("announcement.post", {"text": "Doors open", "expires_in": 10}, actor=MODERATOR)
+    driver.send("announcement.post", {"text": "Welcome"}, actor=MODERATOR)
+    driver.send("announcement.post", {"text": "Lunch", "expires_in": 60}, actor=MODERATOR,
+                at=driver.clock + 600)
+    assert sorted(a.text for a in driver.state.announcements) == [
+        "Lunch", "Welcome"]
+    assert driver.replay().state.announcements == driver.state.announcements
+
+
+def test_a_withdrawn_announcement_with_an_expiry_is_pruned_once():
+    driver = demo_driver()
+    posted = driver.send("announcement.post", {"text": "Soon gone", "expires_in": 5},
+                         actor=MODERATOR)
+    driver.send("announcement.withdraw", {"announcement": posted["result"]["id"]}, actor=MODERATOR)
+    driver.send("announcement.post", {"text": "Later"}, actor=MODERATOR, at=driver.clock + 3600)
+    assert [a.text for a in driver.state.announcements] == ["Later"]
+    assert driver.state.announcements.expiries == []

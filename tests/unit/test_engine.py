@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.messages import Refusal
+from engine.outcomes import KEEP_FOR
 from tests.unit.helpers import ATTENDEE, MODERATOR, Driver, demo_driver
 
 
@@ -21,7 +22,7 @@ def test_wrong_role_is_forbidden_and_nothing_is_logged():
     with pytest.raises(Refusal) as refused:
         driver.send("announcement.post", {"text": "hi"}, actor=ATTENDEE)
     assert refused.value.code == "auth.forbidden"
-    assert driver.state.announcements == {}
+    assert len(driver.state.announcements) == 0
     assert len(driver.log) == 1
 
 
@@ -36,7 +37,7 @@ def test_missing_and_invalid_fields_have_their_own_codes():
     with pytest.raises(Refusal) as extra:
         driver.send("announcement.post", {"text": "hi", "html": True}, actor=MODERATOR)
     assert extra.value.params["field"] == "html"
-    assert driver.state.announcements == {}
+    assert len(driver.state.announcements) == 0
 
 
 def test_a_retry_with_the_same_key_is_applied_once_with_the_same_outcome():
@@ -46,6 +47,21 @@ def test_a_retry_with_the_same_key_is_applied_once_with_the_same_outcome():
     assert first == again
     assert len(driver.state.announcements) == 1
     assert len(driver.log) == 2
+
+
+def test_a_retry_is_recognised_for_twelve_hours_of_log_time_then_forgotten():
+    driver = demo_driver()
+    first = driver.send("announcement.post", {"text": "Coffee"}, actor=MODERATOR, key="mod/c1")
+    late = driver.clock + KEEP_FOR - 1
+    assert driver.send("announcement.post", {"text": "Coffee"}, actor=MODERATOR, key="mod/c1",
+                       at=late) == first
+    driver.send("announcement.post", {"text": "Tea"}, actor=MODERATOR, key="mod/t1",
+                at=driver.clock + KEEP_FOR + 1)
+    assert "mod/c1" not in driver.state.outcomes and "mod/t1" in driver.state.outcomes
+    again = driver.send("announcement.post", {"text": "Coffee"}, actor=MODERATOR, key="mod/c1",
+                        at=driver.clock + KEEP_FOR + 2)
+    assert again["seq"] > first["seq"]
+    assert driver.replay().state.outcomes == driver.state.outcomes
 
 
 def test_a_duplicate_already_in_the_log_is_not_applied_twice():
@@ -67,7 +83,7 @@ def test_refusal_at_apply_time_is_the_outcome_and_changes_nothing():
     assert driver.append(withdraw)["ok"]
     late = driver.append(withdraw)
     assert late["ok"] is False and late["code"] == "announcement.unknown"
-    assert driver.state.announcements == {}
+    assert len(driver.state.announcements) == 0
 
 
 def test_replaying_the_log_rebuilds_the_same_state():
