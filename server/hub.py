@@ -13,6 +13,7 @@ from typing import Any
 from engine.core import Engine, Replay
 from engine.messages import Actor, Command, Push
 from server import snapshots
+from server.collector import Collector
 from server.connection import Connection
 from server.frames import message_frame
 from server.log import Log, LogUnavailable
@@ -49,6 +50,8 @@ class Hub:
         self._tick: asyncio.TimerHandle | None = None
         self._snapshot_seq = 0
         self._snapshotting: asyncio.Task[None] | None = None
+        self.collector = Collector()
+        self._collecting: asyncio.Task[None] | None = None
 
     @property
     def state(self):  # noqa: ANN201 - EventState, kept loose to avoid an import cycle in views
@@ -74,11 +77,14 @@ class Hub:
         gc.freeze()
         self.healthy = True
         self._follower = asyncio.create_task(self._follow(), name="log-follower")
+        self._collecting = asyncio.create_task(self.collector.run(lambda: len(self.connections)),
+                                               name="gc-pacer")
 
     async def stop(self) -> None:
-        if self._follower is not None:
-            self._follower.cancel()
-            await asyncio.gather(self._follower, return_exceptions=True)
+        for task in (self._follower, self._collecting):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         for connection in list(self.connections):
             connection.transport.close()
         if self._snapshotting is not None:
@@ -210,9 +216,12 @@ class Hub:
 
     def connect(self, connection: Connection) -> None:
         self.connections.add(connection)
+        self.collector.connected()
 
     def disconnect(self, connection: Connection) -> None:
-        self.connections.discard(connection)
+        if connection in self.connections:
+            self.connections.remove(connection)
+            self.collector.disconnected()
         for topic in connection.topics:
             subscribers = self.topics.get(topic)
             if subscribers is not None:
