@@ -68,8 +68,11 @@ class Engine:
         spec.handle(self.state, command)
         return command
 
-    def apply(self, seq: int, entry: dict[str, Any]) -> Applied:
-        """Apply the log entry at position ``seq``; never raises."""
+    def apply(self, seq: int, entry: dict[str, Any], publish: bool = True) -> Applied:
+        """Apply the log entry at position ``seq``; never raises.
+
+        With ``publish`` false no pushes are made: a replay has no one to send them to.
+        """
         state = self.state
         if seq <= state.seq:
             raise ValueError(f"entry {seq} applied out of order after {state.seq}")
@@ -86,9 +89,9 @@ class Engine:
             decision = spec.handle(state, command)
             for event in decision.events:
                 self.table.appliers[event.type](state, event)
-                publish = self.table.publishers.get(event.type)
-                if publish is not None:
-                    for topic, payload in publish(state, event):
+                publisher = self.table.publishers.get(event.type) if publish else None
+                if publisher is not None:
+                    for topic, payload in publisher(state, event):
                         message = {"type": event.type, "seq": seq, **payload}
                         coalesce = message.pop("coalesce", False)
                         pushes.append(Push(topic, message, coalesce))

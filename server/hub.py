@@ -69,7 +69,7 @@ class Hub:
             self._snapshot_seq = self.engine.state.seq
             while entries := await self.log.read(self.engine.state.seq, READ_BATCH):
                 for seq, entry in entries:
-                    self.engine.apply(seq, entry)
+                    self.engine.apply(seq, entry, publish=False)
         finally:
             gc.enable()
         gc.collect()
