@@ -160,6 +160,7 @@ def _code_used(state: EventState, event: Event) -> None:
 def _settings_changed(state: EventState, event: Event) -> None:
     for name, value in event.data.items():
         setattr(state.programme.event, name, value)
+    state.programme_seq = state.seq
 
 
 @publishes("event.settings-changed")

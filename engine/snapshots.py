@@ -12,13 +12,18 @@ from rooms.qa import qa_snapshot
 RECENT_CHANGES = 100
 
 
-def event_snapshot(state: EventState, actor: Actor | None, now: float) -> dict[str, Any]:
-    """The event, its programme and the event-wide announcements."""
+def event_snapshot(state: EventState, actor: Actor | None, now: float,
+                   programme: Any = None) -> dict[str, Any]:
+    """The event, its programme and the event-wide announcements.
+
+    ``programme`` stands for ``state.programme.to_json()`` when the caller keeps
+    it ready (the gateway keeps it encoded, once per programme change).
+    """
     snapshot = {
         "seq": state.seq,
         "time": now,
         "me": actor.to_json() if actor else None,
-        "programme": state.programme.to_json(),
+        "programme": state.programme.to_json() if programme is None else programme,
         "announcements": visible(state, None, now),
         "changes": [change.to_json() for change in state.changes[-RECENT_CHANGES:]],
         "starred": state.agendas.of(actor.id) if actor else [],

@@ -191,7 +191,7 @@ async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
     if actor is not None:
         hub.subscribe(connection, f"role:{actor.role.value}")
         hub.subscribe(connection, f"principal:{actor.id}")
-    return event_snapshot(state, actor, hub.clock())
+    return event_snapshot(state, actor, hub.clock(), programme=hub.programme_json())
 
 
 @local("room.join")

@@ -15,7 +15,7 @@ from engine.messages import Actor, Command, Push
 from server import snapshots
 from server.collector import Collector
 from server.connection import Connection
-from server.frames import message_frame
+from server.frames import Encoded, message_frame
 from server.log import Log, LogUnavailable
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class Hub:
         self._snapshot_seq = 0
         self._snapshotting: asyncio.Task[None] | None = None
         self.collector = Collector()
+        self._programme: tuple[int, Encoded] | None = None
         self._collecting: asyncio.Task[None] | None = None
 
     @property
@@ -138,6 +139,13 @@ class Hub:
         if seq - self._snapshot_seq >= SNAPSHOT_EVERY and (
                 self._snapshotting is None or self._snapshotting.done()):
             self._snapshotting = asyncio.create_task(self.save_snapshot(aside=True))
+
+    def programme_json(self) -> Encoded:
+        """The programme as JSON, encoded once per change: every ``auth.hello`` sends it."""
+        version = self.state.programme_seq
+        if self._programme is None or self._programme[0] != version:
+            self._programme = (version, Encoded(self.state.programme.to_json()))
+        return self._programme[1]
 
     def publish(self, push: Push) -> None:
         """Send ``push`` now, or at the next tick when it is of a coalesced kind."""

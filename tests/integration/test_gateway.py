@@ -224,3 +224,19 @@ async def test_slow_consumer_is_dropped_not_buffered(tmp_path):
     await healthy.close()
     await moderator.close()
     await client.close()
+
+
+async def test_every_hello_carries_the_programme_as_it_is_now(app_client):
+    url = ws_url(app_client)
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    before = await Client.connect(url, app_client.tokens["attendee"])
+    start = {s["id"]: s["start"] for s in before.snapshot["programme"]["sessions"]}["s02"]
+    await organiser.call("session.delay", {"session": "s02", "minutes": 10, "force": True})
+    between = await Client.connect(url, app_client.tokens["attendee"])
+    moved = {s["id"]: s["start"] for s in between.snapshot["programme"]["sessions"]}["s02"]
+    assert moved != start
+    await organiser.call("event.settings", {"guests_allowed": False})
+    after = await Client.connect(url, app_client.tokens["attendee"])
+    assert after.snapshot["programme"]["event"]["guests_allowed"] is False
+    for client in (organiser, before, between, after):
+        await client.close()
