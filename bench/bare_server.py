@@ -113,8 +113,10 @@ async def main(port: int) -> None:
     # Exit at once on Ctrl-C: the kernel closes every socket. A graceful close of 10,000
     # websockets takes websockets ~20 s, which would say nothing about the restart.
     asyncio.get_running_loop().add_signal_handler(signal.SIGINT, os._exit, 0)
+    # The same accept backlog as `rencontre serve`, so a reconnect storm compares servers,
+    # not the kernel's SYN retransmission timers.
     async with serve(handler, "127.0.0.1", port, compression=None, process_request=health,
-                     max_size=4 * 65536) as server:
+                     max_size=4 * 65536, backlog=4096) as server:
         print(f"bare server on {port}", flush=True)
         await server.serve_forever()
 
