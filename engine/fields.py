@@ -15,9 +15,9 @@ from engine.messages import N_, Refusal
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
 
 
-def invalid(name: str, problem: str) -> Refusal:
-    return Refusal("request.invalid", N_("Field “{field}”: {problem}."),
-                   field=name, problem=problem)
+def invalid(name: str, message: str, **params: Any) -> Refusal:
+    """A ``request.invalid`` refusal for field ``name``; ``message`` is marked with ``N_``."""
+    return Refusal("request.invalid", message, field=name, **params)
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,11 @@ class Text(Field):
 
     def check(self, name: str, value: Any) -> str:
         if not isinstance(value, str):
-            raise invalid(name, "must be a string")
+            raise invalid(name, N_("Field “{field}” must be text."))
         value = value.strip()
         if not self.min <= len(value) <= self.max:
-            raise invalid(name, f"must be {self.min} to {self.max} characters")
+            raise invalid(name, N_("Field “{field}” must be {min} to {max} characters long."),
+                          min=self.min, max=self.max)
         return value
 
     def describe(self) -> str:
@@ -56,7 +57,7 @@ class Id(Field):
 
     def check(self, name: str, value: Any) -> str:
         if not isinstance(value, str) or not _ID.match(value):
-            raise invalid(name, "must be an identifier")
+            raise invalid(name, N_("Field “{field}” must be an identifier."))
         return value
 
     def describe(self) -> str:
@@ -70,9 +71,10 @@ class Int(Field):
 
     def check(self, name: str, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise invalid(name, "must be an integer")
+            raise invalid(name, N_("Field “{field}” must be a whole number."))
         if not self.min <= value <= self.max:
-            raise invalid(name, f"must be between {self.min} and {self.max}")
+            raise invalid(name, N_("Field “{field}” must be between {min} and {max}."),
+                          min=self.min, max=self.max)
         return value
 
     def describe(self) -> str:
@@ -83,7 +85,7 @@ class Int(Field):
 class Bool(Field):
     def check(self, name: str, value: Any) -> bool:
         if not isinstance(value, bool):
-            raise invalid(name, "must be true or false")
+            raise invalid(name, N_("Field “{field}” must be true or false."))
         return value
 
     def describe(self) -> str:
@@ -96,7 +98,8 @@ class Choice(Field):
 
     def check(self, name: str, value: Any) -> str:
         if value not in self.values:
-            raise invalid(name, "must be one of " + ", ".join(self.values))
+            raise invalid(name, N_("Field “{field}” must be one of: {values}."),
+                          values=", ".join(self.values))
         return value
 
     def describe(self) -> str:
@@ -112,11 +115,12 @@ class Localized(Field):
 
     def check(self, name: str, value: Any) -> dict[str, str]:
         if not isinstance(value, dict) or not value:
-            raise invalid(name, "must be an object of texts per language")
+            raise invalid(name, N_("Field “{field}” must hold a text per language."))
         out = {}
         for lang, text in value.items():
             if lang not in self.languages:
-                raise invalid(name, f"unknown language {lang!r}")
+                raise invalid(name, N_("Field “{field}” has an unknown language “{lang}”."),
+                              lang=str(lang))
             out[lang] = Text(max=self.max).check(f"{name}.{lang}", text)
         return out
 
@@ -132,9 +136,10 @@ class Blob(Field):
 
     def check(self, name: str, value: Any) -> Any:
         if not isinstance(value, dict | list):
-            raise invalid(name, "must be an object or a list")
+            raise invalid(name, N_("Field “{field}” must be an object or a list."))
         if len(value) > self.max_items:
-            raise invalid(name, f"must hold at most {self.max_items} items")
+            raise invalid(name, N_("Field “{field}” may hold at most {max} items."),
+                          max=self.max_items)
         return value
 
     def describe(self) -> str:
@@ -147,7 +152,7 @@ def check_fields(fields: dict[str, Field], data: Any) -> dict[str, Any]:
         raise Refusal("request.invalid", N_("The command's data must be an object."))
     unknown = set(data) - set(fields)
     if unknown:
-        raise invalid(sorted(unknown)[0], "is not a field of this command")
+        raise invalid(sorted(unknown)[0], N_("“{field}” is not a field of this command."))
     out: dict[str, Any] = {}
     for name, spec in fields.items():
         if name not in data or data[name] is None:

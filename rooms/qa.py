@@ -167,8 +167,10 @@ def ask(state: EventState, cmd: Command) -> Decision:
     if session is None:
         raise Refusal("session.unknown", N_("No session “{session}”."), session=session_id)
     if session.status in (Status.CANCELLED, Status.ENDED):
-        raise Refusal("qa.session-over", N_("This session is {status}: questions are closed."),
-                      status=session.status.value)
+        message = (N_("This session is cancelled: questions are closed.")
+                   if session.status == Status.CANCELLED
+                   else N_("This session has ended: questions are closed."))
+        raise Refusal("qa.session-over", message, status=session.status.value)
     if not is_open(state, session_id):
         raise Refusal("qa.closed", N_("Questions are closed for this session."))
     if actor.id in state.qa.blocked:

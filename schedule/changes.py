@@ -103,13 +103,28 @@ def _moment(at: float) -> datetime:
 SESSION = {"session": Id()}
 
 
+# Whole sentences rather than "This session is {status}.": the status word agrees
+# with the sentence in French and Spanish.
+_IS_STATUS = {
+    Status.SCHEDULED: N_("This session is scheduled."),
+    Status.LIVE: N_("This session is live."),
+    Status.DELAYED: N_("This session is delayed."),
+    Status.CANCELLED: N_("This session is cancelled."),
+    Status.ENDED: N_("This session has ended."),
+}
+
+
+def _bad_status(session: Session) -> Refusal:
+    return Refusal("session.bad-status", _IS_STATUS[session.status],
+                   status=session.status.value)
+
+
 @command("session.start", roles=STAFF, fields=SESSION)
 def start(state: EventState, cmd: Command) -> Decision:
     """Mark a session live now (its Q&A opens)."""
     session = _session(state, cmd)
     if session.status in (Status.LIVE, Status.CANCELLED):
-        raise Refusal("session.bad-status", N_("This session is {status}."),
-                      status=session.status.value)
+        raise _bad_status(session)
     return _changed(cmd, "started", [_copy(session, status=Status.LIVE.value)])
 
 
@@ -118,8 +133,7 @@ def end(state: EventState, cmd: Command) -> Decision:
     """Mark a session ended (its Q&A closes)."""
     session = _session(state, cmd)
     if session.status in (Status.ENDED, Status.CANCELLED):
-        raise Refusal("session.bad-status", N_("This session is {status}."),
-                      status=session.status.value)
+        raise _bad_status(session)
     return _changed(cmd, "ended", [_copy(session, status=Status.ENDED.value)])
 
 
@@ -132,11 +146,9 @@ def delay(state: EventState, cmd: Command) -> Decision:
     session = _session(state, cmd)
     minutes = cmd.data["minutes"]
     if minutes == 0:
-        raise Refusal("request.invalid", N_("Field “{field}”: {problem}."), field="minutes",
-                      problem="must not be 0")
+        raise Refusal("request.invalid", N_("Field “{field}” must not be 0."), field="minutes")
     if session.status in (Status.ENDED, Status.CANCELLED):
-        raise Refusal("session.bad-status", N_("This session is {status}."),
-                      status=session.status.value)
+        raise _bad_status(session)
     shift = timedelta(minutes=minutes)
     moved = [session]
     if cmd.data.get("shift_following"):
@@ -175,8 +187,7 @@ def cancel(state: EventState, cmd: Command) -> Decision:
     """Cancel a session: it stays listed, marked cancelled, and its Q&A closes."""
     session = _session(state, cmd)
     if session.status is Status.CANCELLED:
-        raise Refusal("session.bad-status", N_("This session is {status}."),
-                      status=session.status.value)
+        raise _bad_status(session)
     return _changed(cmd, "cancelled", [_copy(session, status=Status.CANCELLED.value)])
 
 
@@ -185,8 +196,7 @@ def restore(state: EventState, cmd: Command) -> Decision:
     """Undo a cancellation."""
     session = _session(state, cmd)
     if session.status is not Status.CANCELLED:
-        raise Refusal("session.bad-status", N_("This session is {status}."),
-                      status=session.status.value)
+        raise _bad_status(session)
     changed = _copy(session, status=Status.SCHEDULED.value)
     _refuse_conflicts(state.programme, [changed], bool(cmd.data.get("force")))
     return _changed(cmd, "restored", [changed])
@@ -226,8 +236,8 @@ def edit(state: EventState, cmd: Command) -> Decision:
             try:
                 changes[name] = parse_time(cmd.data[name], name)
             except InvalidProgramme as problem:
-                raise Refusal("request.invalid", N_("Field “{field}”: {problem}."),
-                              field=name, problem=problem.problem) from None
+                raise Refusal("request.invalid", N_("Field “{field}” must be a date and time."),
+                              field=name, detail=problem.problem) from None
     if not changes:
         raise Refusal("request.missing", N_("Field “{field}” is required."), field="title")
     if changes.get("start", session.start) >= changes.get("end", session.end):

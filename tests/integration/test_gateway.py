@@ -146,6 +146,21 @@ async def test_errors_are_translated_into_the_connection_language(app_client):
     await attendee.close()
 
 
+async def test_field_errors_read_whole_in_the_connection_language(app_client):
+    moderator = await Client.connect(ws_url(app_client), app_client.tokens["Moderator panel"])
+    await moderator.call("auth.hello", {"lang": "fr"})
+    error = await moderator.send("announcement.post", {"text": "x" * 501})
+    assert error["code"] == "request.invalid"
+    assert error["message"] == "Le champ «\u202ftext\u202f» doit compter de 1 à 500 caractères."
+    assert error["params"] == {"field": "text", "min": 1, "max": 500}
+    await moderator.call("auth.hello", {"lang": "es"})
+    await moderator.send("session.start", {"session": "s01"})
+    await moderator.send("session.end", {"session": "s01"})
+    error = await moderator.send("session.end", {"session": "s01"})
+    assert error["message"] == "Esta sesión ha terminado."
+    await moderator.close()
+
+
 async def test_foreign_origin_is_refused_with_403(app_client):
     url = ws_url(app_client)
     with pytest.raises(websockets.InvalidStatus) as refused:
