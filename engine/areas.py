@@ -2,6 +2,7 @@
 
 import access.commands  # noqa: F401
 import rooms.announcements  # noqa: F401
+import rooms.polls  # noqa: F401
 import rooms.qa  # noqa: F401
 import schedule.agenda  # noqa: F401
 import schedule.changes  # noqa: F401

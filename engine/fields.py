@@ -129,6 +129,43 @@ class Localized(Field):
 
 
 @dataclass(frozen=True)
+class TextList(Field):
+    """A list of ``min_items`` to ``max_items`` texts, each checked like :class:`Text`."""
+
+    min_items: int = 1
+    max_items: int = 10
+    max: int = 200
+
+    def check(self, name: str, value: Any) -> list[str]:
+        if not isinstance(value, list) or not self.min_items <= len(value) <= self.max_items:
+            raise invalid(name, N_("Field “{field}” must be a list of {min} to {max} texts."),
+                          min=self.min_items, max=self.max_items)
+        return [Text(max=self.max).check(f"{name}.{i}", text) for i, text in enumerate(value)]
+
+    def describe(self) -> str:
+        return f"list of {self.min_items}–{self.max_items} strings, each up to {self.max}"
+
+
+@dataclass(frozen=True)
+class IntList(Field):
+    """A list of at most ``max_items`` integers between ``min`` and ``max``."""
+
+    max_items: int = 10
+    min: int = 0
+    max: int = 2**31
+
+    def check(self, name: str, value: Any) -> list[int]:
+        if not isinstance(value, list) or len(value) > self.max_items:
+            raise invalid(name, N_("Field “{field}” must be a list of at most {max} numbers."),
+                          max=self.max_items)
+        return [Int(min=self.min, max=self.max).check(f"{name}.{i}", item)
+                for i, item in enumerate(value)]
+
+    def describe(self) -> str:
+        return f"list of at most {self.max_items} integers"
+
+
+@dataclass(frozen=True)
 class Blob(Field):
     """A JSON value checked by the handler itself, bounded by its encoded size."""
 

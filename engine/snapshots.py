@@ -7,6 +7,7 @@ from typing import Any
 from engine.messages import N_, Actor, Refusal, Role
 from engine.state import EventState
 from rooms.announcements import visible
+from rooms.polls import polls_snapshot
 from rooms.qa import qa_snapshot
 
 RECENT_CHANGES = 100
@@ -45,6 +46,7 @@ def room_snapshot(state: EventState, room: str, actor: Actor | None, now: float)
         "session": session.to_json(),
         "announcements": visible(state, room, now),
         "qa": qa_snapshot(state, room, actor),
+        "polls": polls_snapshot(state, room, actor, is_staff(actor)),
     }
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from access.directory import Directory
 from engine.outcomes import Outcomes
 from rooms.announcements import Board
+from rooms.polls import Polls
 from rooms.qa import QA
 from schedule.agenda import Agendas
 from schedule.model import Programme
@@ -28,5 +29,6 @@ class EventState:
     agendas: Agendas = field(default_factory=Agendas)
     announcements: Board = field(default_factory=Board)
     qa: QA = field(default_factory=QA)
+    polls: Polls = field(default_factory=Polls)
     # Outcome of every recent command that carried an idempotency key, by key.
     outcomes: Outcomes = field(default_factory=Outcomes)
