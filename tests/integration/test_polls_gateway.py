@@ -1,0 +1,159 @@
+"""Live polls over the websocket, on both backends, and on two processes sharing Redis."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.integration.wsclient import Client
+
+SESSION = "s02"
+OPTIONS = ["Querétaro", "Clermont-Ferrand", "Medellín"]
+
+
+def ws_url(app_client) -> str:
+    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
+
+
+async def connect(app_client, label: str) -> Client:
+    return await Client.connect(ws_url(app_client), app_client.tokens[label])
+
+
+async def grant(organiser: Client, name: str) -> str:
+    return (await organiser.call("access.grant", {"role": "attendee", "name": name}))["token"]
+
+
+async def new_poll(staff: Client, session: str = SESSION, **extra) -> str:
+    poll = (await staff.call("poll.create", {"session": session, "question": "Next city?",
+                                              "options": OPTIONS, **extra}))["id"]
+    await staff.call("poll.open", {"poll": poll})
+    return poll
+
+
+async def total_reaches(client: Client, poll: str, expected: int) -> list[dict]:
+    """The ``poll.voted`` pushes ``client`` gets until the total is ``expected``."""
+    ticks = []
+    async with asyncio.timeout(15):
+        while not ticks or ticks[-1]["results"][poll]["total"] != expected:
+            push = await client.push("poll.voted")
+            if "results" in push and poll in push["results"]:
+                ticks.append(push)
+    return ticks
+
+
+async def close(*clients: Client) -> None:
+    for client in clients:
+        await client.close()
+
+
+async def test_attendees_may_vote_but_not_run_polls(app_client):
+    moderator = await connect(app_client, "Moderator panel")
+    attendee = await connect(app_client, "attendee")
+    for type, data in [("poll.create", {"session": SESSION, "question": "?",
+                                        "options": ["a", "b"]}),
+                       ("poll.open", {"poll": "p1"}), ("poll.close", {"poll": "p1"}),
+                       ("poll.show", {"session": SESSION})]:
+        error = await attendee.send(type, data)
+        assert error["code"] == "auth.forbidden", (type, error)
+    poll = await new_poll(moderator)
+    reply = await attendee.send("poll.vote", {"poll": poll, "choices": [1]})
+    assert reply["result"] == {"poll": poll, "choices": [1]}
+    error = await attendee.send("poll.vote", {"poll": poll, "choices": [7]})
+    assert error["code"] == "poll.bad-choice"
+    assert app_client.hub.state.polls.by_id[poll].counts == [0, 1, 0]
+    await close(moderator, attendee)
+
+
+async def test_the_room_sees_the_poll_open_the_counts_coalesced_and_the_final_result(app_client):
+    organiser = await connect(app_client, "Organiser")
+    watcher = await connect(app_client, "attendee")
+    await watcher.call("room.join", {"room": SESSION})
+    poll = await new_poll(organiser)
+    opened = await watcher.push("poll.changed")
+    assert (opened["poll"]["id"], opened["poll"]["status"]) == (poll, "open")
+    assert (await watcher.push("poll.shown"))["poll"]["id"] == poll
+    voters = [await Client.connect(ws_url(app_client), await grant(organiser, f"V{n}"))
+              for n in range(12)]
+    replies = await asyncio.gather(*(v.send("poll.vote", {"poll": poll, "choices": [n % 3]})
+                                     for n, v in enumerate(voters)))
+    assert all(r["type"] == "reply" for r in replies)
+    ticks = await total_reaches(watcher, poll, 12)
+    assert len(ticks) < 12, "vote counts arrive in ticks, not one push per vote"
+    assert ticks[-1]["results"][poll]["counts"] == [4, 4, 4]
+    await organiser.call("poll.close", {"poll": poll})
+    closed = await watcher.push("poll.changed")
+    assert closed["poll"]["status"] == "closed" and closed["poll"]["total"] == 12
+    late = await voters[0].send("poll.vote", {"poll": poll, "choices": [0]})
+    assert late["code"] == "poll.not-open"
+    snapshot = await watcher.call("room.join", {"room": SESSION})
+    assert snapshot["polls"]["list"][0]["counts"] == [4, 4, 4]
+    await close(organiser, watcher, *voters)
+
+
+async def test_one_ballot_per_attendee_across_devices(app_client):
+    organiser = await connect(app_client, "Organiser")
+    poll = await new_poll(organiser, multiple=True)
+    token = await grant(organiser, "Two phones")
+    phone = await Client.connect(ws_url(app_client), token)
+    laptop = await Client.connect(ws_url(app_client), token)
+    await laptop.call("room.join", {"room": SESSION})
+    await asyncio.gather(phone.send("poll.vote", {"poll": poll, "choices": [0, 2]}),
+                         laptop.send("poll.vote", {"poll": poll, "choices": [0, 2]}))
+    assert app_client.hub.state.polls.by_id[poll].counts == [1, 0, 1]
+    await phone.call("poll.vote", {"poll": poll, "choices": [1]})
+    async with asyncio.timeout(10):
+        while True:
+            push = await laptop.push("poll.voted")
+            if push.get("mine", {}).get(poll) == [1]:
+                break
+    assert (await laptop.call("room.join", {"room": SESSION}))["polls"]["mine"] == {poll: [1]}
+    assert app_client.hub.state.polls.by_id[poll].counts == [0, 1, 0]
+    await close(organiser, phone, laptop)
+
+
+async def test_results_kept_for_the_end_reach_attendees_only_when_it_closes(app_client):
+    organiser = await connect(app_client, "Organiser")
+    watcher = await connect(app_client, "attendee")
+    await watcher.call("room.join", {"room": SESSION})
+    poll = await new_poll(organiser, results="closed")
+    voter = await Client.connect(ws_url(app_client), await grant(organiser, "Voter"))
+    await voter.call("poll.vote", {"poll": poll, "choices": [2]})
+    snapshot = await watcher.call("room.join", {"room": SESSION})
+    assert snapshot["polls"]["list"][0]["counts"] is None
+    await organiser.call("poll.close", {"poll": poll})
+    while (push := await watcher.pushes.get())["type"] != "poll.changed" or (
+            push["poll"]["status"] != "closed"):
+        assert push["type"] != "poll.voted", "no counts before the poll closes"
+    assert push["poll"]["counts"] == [0, 0, 1]
+    await close(organiser, watcher, voter)
+
+
+async def test_ballots_on_two_processes_count_exactly_once(start_server, redis_url):
+    first = start_server(redis=redis_url)
+    second = start_server(redis=redis_url)
+    organiser = await Client.connect(first.ws_url, first.organiser_token)
+    poll = await new_poll(organiser, "s03")
+    processes = (first, second)
+    watchers = [await Client.connect(p.ws_url, p.attendee_token) for p in processes]
+    for watcher in watchers:
+        await watcher.call("room.join", {"room": "s03"})
+    tokens = [await grant(organiser, f"Voter {n}") for n in range(30)]
+    devices = [await Client.connect(processes[n % 2].ws_url, token)
+               for n, token in enumerate(tokens)]
+    # Each attendee votes on both processes at once, half of them change their minds.
+    others = [await Client.connect(processes[(n + 1) % 2].ws_url, token)
+              for n, token in enumerate(tokens)]
+    await asyncio.gather(*(d.send("poll.vote", {"poll": poll, "choices": [0]})
+                           for pair in zip(devices, others, strict=True) for d in pair))
+    await asyncio.gather(*(d.send("poll.vote", {"poll": poll, "choices": [1]})
+                           for n, d in enumerate(devices) if n % 2))
+    for watcher in watchers:
+        ticks = await total_reaches(watcher, poll, 30)
+        async with asyncio.timeout(15):
+            while ticks[-1]["results"][poll]["counts"] != [15, 15, 0]:
+                ticks.append(await watcher.push("poll.voted"))
+    for process in processes:
+        fresh = await Client.connect(process.ws_url, process.attendee_token)
+        snapshot = await fresh.call("room.join", {"room": "s03"})
+        assert snapshot["polls"]["list"][0]["counts"] == [15, 15, 0]
+        await fresh.close()
+    await close(organiser, *watchers, *devices, *others)
