@@ -36,6 +36,7 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
     event = hub.state.programme.event
     body = template.render(
         lang=lang, languages=LANGUAGES, event=event, path=request.path,
+        language_page=_language_page(request),
         _=lambda message, **params: translate(lang, message, params),
         js_messages=js_messages(lang), **context)
     response = web.Response(text=body, status=status, content_type="text/html")
@@ -48,6 +49,19 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         response.set_cookie(LANG_COOKIE, request.query["lang"], max_age=365 * 86400,
                             samesite="Lax", path="/")
     return response
+
+
+def _language_page(request: web.Request) -> str:
+    """The page the language links reload: this one, or for a form's answer the form's page
+    (``/kiosk`` for ``POST /kiosk/pair``), since the answer's own path takes no GET."""
+    path = request.path
+    if request.method in ("GET", "HEAD"):
+        return path
+    pages = {resource.canonical for resource in request.app.router.resources()
+             for route in resource if route.method == "GET"}
+    while path not in pages and path != "/":
+        path = path.rsplit("/", 1)[0] or "/"
+    return path
 
 
 def js_messages(lang: str) -> dict[str, str]:
@@ -90,7 +104,8 @@ async def personal_link(request: web.Request) -> web.Response:
     if actor is None:
         return render(request, "join.html", status=403, invalid_link=True,
                       guests=_guests_allowed(request))
-    response = redirect("/")
+    lang = request.query.get("lang")
+    response = redirect(f"/?lang={lang}" if lang in LANGUAGES else "/")
     set_token_cookie(response, request, request.match_info["token"])
     raise response
 
