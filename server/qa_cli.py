@@ -69,7 +69,7 @@ def read_only_state(data_dir: str | Path) -> EventState:
             if not rows:
                 break
             for seq, body in rows:
-                engine.apply(seq, decode(body))
+                engine.apply(seq, decode(body), publish=False)
         db.execute("COMMIT")
     finally:
         db.close()
