@@ -4,6 +4,7 @@ import { clock, day, lang, localized, showConnection, t } from "./i18n.js";
 import {
   QARoom, el, errorText, newest, qaStateText, ranked, reconcile, votesText,
 } from "./qa.js";
+import { mountLivePolls } from "./polls_live.js";
 import { Socket } from "./socket.js";
 
 const article = document.getElementById("live");
@@ -45,6 +46,8 @@ let retryTimer = null;
 let fresh = 0;
 let newsTimer = null;
 
+const polls = mountLivePolls(socket, sessionId, { mayVote: () => mayAsk() });
+
 showConnection(socket, document.getElementById("conn"));
 
 socket.addEventListener("snapshot", (event) => {
@@ -52,6 +55,7 @@ socket.addEventListener("snapshot", (event) => {
   helloDone = true;
   rooms = new Map(event.detail.programme.rooms.map((r) => [r.id, r]));
   renderForm();
+  polls.render(); // who may vote is known now
 });
 socket.addEventListener("schedule.loaded", (event) => {
   rooms = new Map(event.detail.programme.rooms.map((r) => [r.id, r]));

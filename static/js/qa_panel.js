@@ -3,6 +3,7 @@
 
 import { clock, day, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, errorText, qaStateText, ranked, reconcile, votesText } from "./qa.js";
+import { mountPollPanel } from "./polls_panel.js";
 import { Socket } from "./socket.js";
 
 const panel = document.getElementById("qa-panel");
@@ -115,21 +116,33 @@ $("m-premod").addEventListener("change", (event) => changeSetting("premoderation
                                                                    event.target.checked));
 $("m-anon").addEventListener("change", (event) => changeSetting("anonymous", event.target.checked));
 
+// -- polls (static/js/polls_panel.js) ---------------------------------------------------------
+
+const { polls } = mountPollPanel(socket, sessionId, { send, say });
+polls.addEventListener("change", () => renderStage());
+
 // -- the stage ---------------------------------------------------------------------------------
 
+// A poll on the stage hides the Q&A there, so it is what this card shows first.
 function renderStage() {
   const question = room.highlightedQuestion;
+  const poll = polls.shownPoll;
   const text = $("m-stage-text");
-  if (question) {
+  if (poll) {
+    text.replaceChildren(el("strong", { text: t("Poll:") }), " ", el("span", { text: poll.question }));
+  } else if (question) {
     text.replaceChildren(el("q", { text: question.text, attrs: { lang: question.language } }),
       " ", el("span", { className: "who", text: `— ${question.author_name || t("Anonymous")}` }));
   } else {
     text.textContent = t("No question is highlighted: the stage shows the top questions.");
   }
-  $("m-stage-clear").hidden = !question;
+  $("m-stage-clear").hidden = !question && !poll;
 }
 
-$("m-stage-clear").addEventListener("click", () => send("qa.highlight", { session: sessionId }));
+// Clearing takes the poll off first; the highlighted question, if any, then shows again.
+$("m-stage-clear").addEventListener("click", () => (polls.shownPoll
+  ? send("poll.show", { session: sessionId })
+  : send("qa.highlight", { session: sessionId })));
 
 // -- the lists ---------------------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 // Stage display of one room, for the projector: the session on now (live, else the one
 // running by the clock, else the next), its highlighted question large, else its top
-// questions, and where to ask from a phone. No controls; everything arrives live.
+// questions, and where to ask from a phone. A poll put on stage replaces the Q&A, with
+// its results large. No controls; everything arrives live.
 
 import { clock, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
+import { ballotsText, drawResults, hasCounts, PollRoom } from "./polls.js";
 import { Socket } from "./socket.js";
 
 const screen = document.getElementById("stage");
@@ -17,6 +19,7 @@ const url = document.getElementById("stage-url");
 const clockLine = document.getElementById("stage-clock");
 const socket = new Socket({ hello: { lang } });
 const room = new QARoom(socket, null);
+const polls = new PollRoom(socket, null);
 const TOP = 5;
 
 let programme = null;
@@ -54,6 +57,7 @@ async function follow() {
   if (joined) socket.leave(joined);
   joined = id;
   room.follow(id);
+  polls.follow(id);
   announcements = [];
   render();
   if (id) {
@@ -99,6 +103,7 @@ socket.addEventListener("announcement.withdrawn", (event) => {
   renderAnnouncement();
 });
 room.addEventListener("change", render);
+polls.addEventListener("change", render);
 
 // -- drawing -----------------------------------------------------------------------------------
 
@@ -112,6 +117,12 @@ function render() {
   if (!session || !room.ready) {
     screen.dataset.mode = "idle";
     body.replaceChildren();
+    return;
+  }
+  const poll = polls.shownPoll;
+  if (poll && poll.status !== "draft") {
+    screen.dataset.mode = "poll";
+    renderPoll(poll);
     return;
   }
   const highlighted = room.highlightedQuestion;
@@ -149,6 +160,35 @@ function highlight(question) {
       el("span", { className: "stage-votes" },
         el("span", { className: "arrow", text: "▲", attrs: { "aria-hidden": "true" } }),
         " ", votesText(question.votes))));
+}
+
+// The poll's figure is kept while the same poll is shown, and its bars are updated in
+// place: the counts change several times a second while a hall votes.
+let pollFigure = null;
+
+function renderPoll(poll) {
+  if (!pollFigure || pollFigure.dataset.poll !== poll.id || !body.contains(pollFigure)) {
+    const size = poll.question.length <= 90 ? "xl" : poll.question.length <= 200 ? "l" : "m";
+    pollFigure = el("figure", { className: `stage-poll size-${size}`, dataset: { poll: poll.id } },
+      el("p", { className: "stage-poll-state" }),
+      el("figcaption", { className: "stage-poll-question", text: poll.question }),
+      el("ol", { className: "poll-results stage-poll-results" }),
+      el("p", { className: "stage-poll-later" }),
+      el("p", { className: "stage-poll-total" }));
+    body.replaceChildren(pollFigure);
+  }
+  pollFigure.dataset.status = poll.status;
+  pollFigure.dataset.options = String(poll.options.length);
+  pollFigure.querySelector(".stage-poll-state").textContent = poll.status === "closed"
+    ? t("Final results") : t("Vote now on your phone");
+  const counted = hasCounts(poll);
+  const results = pollFigure.querySelector(".stage-poll-results");
+  const later = pollFigure.querySelector(".stage-poll-later");
+  results.hidden = !counted;
+  later.hidden = counted;
+  later.textContent = counted ? "" : t("Results will be shown when the poll closes.");
+  pollFigure.querySelector(".stage-poll-total").textContent = counted ? ballotsText(poll.total) : "";
+  if (counted) drawResults(results, poll);
 }
 
 function topItem(question) {
