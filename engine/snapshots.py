@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from attendance.ledger import summary as attendance_summary
 from engine.messages import N_, Actor, Refusal, Role
 from engine.state import EventState
 from rooms.announcements import visible
@@ -31,6 +32,8 @@ def event_snapshot(state: EventState, actor: Actor | None, now: float,
     }
     if is_staff(actor):
         snapshot["all_announcements"] = visible(state, None, now, every_room=True)
+    if is_staff(actor) or (actor is not None and actor.role is Role.KIOSK):
+        snapshot["attendance"] = attendance_summary(state)
     return snapshot
 
 

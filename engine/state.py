@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from access.directory import Directory
+from attendance.registrations import Attendance
 from engine.outcomes import Outcomes
 from rooms.announcements import Board
 from rooms.polls import Polls
@@ -30,5 +31,6 @@ class EventState:
     announcements: Board = field(default_factory=Board)
     qa: QA = field(default_factory=QA)
     polls: Polls = field(default_factory=Polls)
+    attendance: Attendance = field(default_factory=Attendance)
     # Outcome of every recent command that carried an idempotency key, by key.
     outcomes: Outcomes = field(default_factory=Outcomes)

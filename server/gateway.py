@@ -19,7 +19,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
-from engine.messages import N_, Push, Refusal
+from attendance.ledger import SCANNERS
+from attendance.registrations import search
+from engine.fields import Text
+from engine.messages import N_, Actor, Push, Refusal, Role
 from engine.snapshots import event_snapshot, is_staff, may_view, room_snapshot
 from server.connection import Connection
 from server.frames import message_frame
@@ -61,6 +64,7 @@ class Gateway:
         self.max_frame = max_frame
         self.send_limit = send_limit
         self.allowed_origins = allowed_origins
+        self._presence: set[asyncio.Task[dict[str, Any]]] = set()
         hub.listen(self._after_push)
 
     def origin_allowed(self, request: web.Request) -> bool:
@@ -151,6 +155,19 @@ class Gateway:
             key = f"{actor.id if actor else 'anon'}/{message['id']}"
         return await self.hub.execute(type, data, actor, key)
 
+    def record_presence(self, actor: Actor, room: str) -> None:
+        """Log that ``actor`` follows ``room`` online, without holding up the join."""
+        task = asyncio.create_task(self.hub.execute(
+            "presence.online", {"session": room}, actor,
+            key=f"{actor.id}/presence/{room}"))
+        self._presence.add(task)
+        task.add_done_callback(self._presence_recorded)
+
+    def _presence_recorded(self, task: asyncio.Task[dict[str, Any]]) -> None:
+        self._presence.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("online presence not recorded: %s", task.exception())
+
     def send_error(self, connection: Connection, message_id: Any, refusal: Refusal,
                    seq: int | None = None) -> None:
         error = {"type": "error", "id": message_id, "code": refusal.code,
@@ -203,9 +220,23 @@ async def join(gateway: Gateway, connection: Connection, data: dict[str, Any]) -
     room = _room(data)
     snapshot = room_snapshot(state, room, actor, gateway.hub.clock())
     gateway.hub.subscribe(connection, f"room:{room}")
+    if (actor is not None and actor.role is Role.ATTENDEE
+            and actor.id not in state.attendance.online.get(room, ())):
+        gateway.record_presence(actor, room)
     if is_staff(actor):
         gateway.hub.subscribe(connection, f"staff:{room}")
     return snapshot
+
+
+@local("attendance.search")
+async def find_people(gateway: Gateway, connection: Connection,
+                      data: dict[str, Any]) -> dict[str, Any]:
+    """Kiosks and staff: registrations matching a name, organisation, city or badge."""
+    actor = connection.actor
+    if actor is None or actor.role not in SCANNERS:
+        raise Refusal("auth.forbidden", N_("Your role may not do this."))
+    query = Text(min=2, max=80).check("query", data.get("query"))
+    return {"matches": search(gateway.hub.state, query)}
 
 
 @local("room.leave")

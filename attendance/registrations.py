@@ -1,0 +1,173 @@
+"""Who is expected: registrations with their badge codes, registered one by one or imported.
+
+A badge code is what the badge's QR code holds and what staff type when a
+scanner fails; it identifies, it does not authenticate (the personal link's
+token does that). Generated codes carry a check digit so that a mistyped code
+is refused instead of checking in someone else.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engine.fields import Blob, Choice, Id, Text, check_fields
+from engine.messages import N_, Command, Decision, Event, Refusal, Role
+from engine.registry import applies, command, publishes
+
+if TYPE_CHECKING:
+    from engine.state import EventState
+
+ORGANISER = frozenset({Role.ORGANISER})
+KINDS = ("onsite", "remote")
+MAX_IMPORT = 5000
+ATTENDANCE_TOPICS = ("role:kiosk", "role:moderator", "role:organiser")
+PERSON = {
+    "name": Text(max=120), "organisation": Text(min=0, max=120, optional=True),
+    "city": Text(min=0, max=80, optional=True), "kind": Choice(values=KINDS, optional=True),
+    "badge": Id(optional=True), "principal": Id(optional=True),
+}
+
+
+@dataclass(slots=True)
+class Registration:
+    id: str
+    name: str
+    badge: str
+    kind: str = "onsite"
+    organisation: str = ""
+    city: str = ""
+    principal: str | None = None
+    registered_at: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "organisation": self.organisation,
+                "city": self.city, "kind": self.kind, "badge": self.badge}
+
+
+@dataclass(slots=True)
+class CheckIn:
+    at: float
+    device: str
+    offline_at: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at, "device": self.device, "offline_at": self.offline_at}
+
+
+@dataclass(slots=True)
+class Attendance:
+    """The attendance of the whole event."""
+
+    registrations: dict[str, Registration] = field(default_factory=dict)
+    by_badge: dict[str, str] = field(default_factory=dict)
+    checkins: dict[str, CheckIn] = field(default_factory=dict)  # registration -> first
+    recent: list[str] = field(default_factory=list)  # registrations, last checked in last
+    entries: dict[str, dict[str, CheckIn]] = field(default_factory=dict)  # session -> reg
+    online: dict[str, dict[str, float]] = field(default_factory=dict)  # session -> principal
+    next_code: int = 1
+
+    def counts(self) -> dict[str, int]:
+        return {"registered": len(self.registrations), "checked_in": len(self.checkins)}
+
+
+def check_digit(digits: str) -> str:
+    """The Luhn check digit of ``digits``: catches any single mistyped digit and most swaps."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
+def badge_code(number: int) -> str:
+    digits = f"{number:06d}"
+    return digits + check_digit(digits)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Peña" is found as "pena"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _people(state: EventState, people: list[Any], seq: int,
+            rows: bool = True) -> list[dict[str, Any]]:
+    """``people`` checked and given ids and badges; refuses the first wrong row
+    (naming the row when ``rows``, for imports)."""
+    taken = dict(state.attendance.by_badge)
+    number = state.attendance.next_code
+    out = []
+    for row, person in enumerate(people, start=1):
+        try:
+            data = check_fields(PERSON, person)
+        except Refusal as refusal:
+            if not rows:
+                raise
+            raise Refusal("attendance.invalid", N_("Row {row}: {field} is missing or wrong."),
+                          row=row, field=refusal.params.get("field", "")) from None
+        if "badge" not in data:
+            while badge_code(number) in taken:
+                number += 1
+            data["badge"] = badge_code(number)
+            number += 1
+        if data["badge"] in taken:
+            raise Refusal("attendance.badge-taken", N_("Badge {badge} belongs to someone else."),
+                          badge=data["badge"], row=row)
+        taken[data["badge"]] = ""
+        out.append({"id": f"r{seq}-{row}", "kind": "onsite", **data})
+    return out
+
+
+@command("attendance.register", roles=ORGANISER, fields=PERSON)
+def register(state: EventState, cmd: Command) -> Decision:
+    """Register one person; a badge code is made unless one is given."""
+    person = _people(state, [cmd.data], state.seq, rows=False)[0]
+    return Decision([Event("attendance.registered", {"people": [person], "at": cmd.at})],
+                    {"id": person["id"], "badge": person["badge"]})
+
+
+@command("attendance.import", roles=ORGANISER, fields={"people": Blob(max_items=MAX_IMPORT)})
+def import_people(state: EventState, cmd: Command) -> Decision:
+    """Register many people at once, all or nothing."""
+    people = cmd.data["people"]
+    if not isinstance(people, list) or not people:
+        raise Refusal("attendance.invalid", N_("Row {row}: {field} is missing or wrong."),
+                      row=1, field="people")
+    checked = _people(state, people, state.seq)
+    return Decision([Event("attendance.registered", {"people": checked, "at": cmd.at})],
+                    {"count": len(checked), "badges": [p["badge"] for p in checked]})
+
+
+@applies("attendance.registered")
+def _registered(state: EventState, event: Event) -> None:
+    attendance = state.attendance
+    for person in event.data["people"]:
+        registration = Registration(registered_at=event.data["at"], **person)
+        attendance.registrations[registration.id] = registration
+        attendance.by_badge[registration.badge] = registration.id
+        while badge_code(attendance.next_code) in attendance.by_badge:
+            attendance.next_code += 1
+
+
+@publishes("attendance.registered")
+def _publish_registered(state: EventState, event: Event) -> list[tuple[str, dict]]:
+    payload = {"count": len(event.data["people"]), "counts": state.attendance.counts()}
+    return [(topic, payload) for topic in ATTENDANCE_TOPICS]
+
+
+def search(state: EventState, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Registrations whose name, organisation, city or badge contain ``query``, by name."""
+    words = fold(query).split()
+    attendance = state.attendance
+    matches = []
+    for registration in attendance.registrations.values():
+        haystack = fold(" ".join((registration.name, registration.organisation,
+                                  registration.city, registration.badge)))
+        if all(word in haystack for word in words):
+            matches.append(registration)
+    matches.sort(key=lambda r: fold(r.name))
+    return [{**r.to_json(), "checked_in_at": (attendance.checkins[r.id].at
+                                              if r.id in attendance.checkins else None)}
+            for r in matches[:limit]]
