@@ -1,0 +1,110 @@
+"""Check-in over the websocket, on both backends, and kiosks on two processes sharing Redis."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.integration.wsclient import Client
+
+PEOPLE = [{"name": "Ana Peña", "city": "Querétaro"}, {"name": "Jean Dupont"},
+          {"name": "Lucía Gómez", "badge": "MED-0042"}]
+
+
+def ws_url(app_client) -> str:
+    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
+
+
+async def pair(url: str, organiser: Client, label: str) -> Client:
+    code = (await organiser.call("kiosk.pairing-code", {"label": label}))["code"]
+    anonymous = await Client.connect(url)
+    token = (await anonymous.call("kiosk.pair", {"code": code}))["token"]
+    await anonymous.close()
+    return await Client.connect(url, token)
+
+
+async def close(*clients: Client) -> None:
+    for client in clients:
+        await client.close()
+
+
+async def test_a_kiosk_scans_searches_and_every_kiosk_sees_the_count(app_client):
+    url = ws_url(app_client)
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    badges = (await organiser.call("attendance.import", {"people": PEOPLE}))["badges"]
+    door, desk = await pair(url, organiser, "Door"), await pair(url, organiser, "Desk")
+    assert desk.snapshot["attendance"]["registered"] == 3
+    verdict = await door.call("checkin.scan", {"badge": badges[0]})
+    assert (verdict["verdict"], verdict["registration"]["name"]) == ("checked-in", "Ana Peña")
+    pushed = await desk.push("checkin.recorded")
+    assert pushed["device"] == "Door" and pushed["counts"] == {"registered": 3, "checked_in": 1}
+    again = await desk.call("checkin.scan", {"badge": badges[0]})
+    assert again["verdict"] == "already" and again["first"]["device"] == "Door"
+    found = (await desk.call("attendance.search", {"query": "lucia"}))["matches"]
+    assert [m["badge"] for m in found] == ["MED-0042"]
+    await desk.call("checkin.manual", {"registration": found[0]["id"]})
+    unknown = await door.send("checkin.scan", {"badge": "9999999"})
+    assert unknown["code"] == "checkin.unknown-badge"
+    assert app_client.hub.state.attendance.counts() == {"registered": 3, "checked_in": 2}
+    await close(organiser, door, desk)
+
+
+async def test_attendees_can_neither_scan_nor_search(app_client):
+    attendee = await Client.connect(ws_url(app_client), app_client.tokens["attendee"])
+    for type, data in [("checkin.scan", {"badge": "0000018"}),
+                       ("attendance.search", {"query": "ana"}),
+                       ("attendance.register", {"name": "Me"})]:
+        assert (await attendee.send(type, data))["code"] == "auth.forbidden", type
+    await attendee.close()
+
+
+async def test_a_replayed_offline_queue_gets_the_same_verdicts(app_client):
+    url = ws_url(app_client)
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    badges = (await organiser.call("attendance.import", {"people": PEOPLE}))["badges"]
+    kiosk = await pair(url, organiser, "Door")
+    queue = [(f"offline-{n}", {"badge": badge, "offline_at": 1_773_150_000 + n})
+             for n, badge in enumerate(badges)]
+    first = [await kiosk.send("checkin.scan", data, id=key) for key, data in queue]
+    # The network came back during the sync: the kiosk sends its whole queue again.
+    again = [await kiosk.send("checkin.scan", data, id=key) for key, data in queue]
+    assert [r["result"] for r in first] == [r["result"] for r in again]
+    assert all(r["result"]["verdict"] == "checked-in" for r in first)
+    assert app_client.hub.state.attendance.counts()["checked_in"] == 3
+    await close(organiser, kiosk)
+
+
+async def test_following_a_session_online_is_recorded_once(app_client):
+    attendee = await Client.connect(ws_url(app_client), app_client.tokens["attendee"])
+    await attendee.call("room.join", {"room": "s05"})
+    await attendee.call("room.leave", {"room": "s05"})
+    await attendee.call("room.join", {"room": "s05"})
+    async with asyncio.timeout(5):
+        while "s05" not in app_client.hub.state.attendance.online:
+            await asyncio.sleep(0.01)
+    assert list(app_client.hub.state.attendance.online["s05"]) == [
+        attendee.snapshot["me"]["id"]]
+    await attendee.close()
+
+
+async def test_kiosks_on_two_processes_racing_on_badges_agree_on_who_was_first(
+        start_server, redis_url):
+    first, second = start_server(redis=redis_url), start_server(redis=redis_url)
+    organiser = await Client.connect(first.ws_url, first.organiser_token)
+    people = [{"name": f"Delegate {n}"} for n in range(40)]
+    badges = (await organiser.call("attendance.import", {"people": people}))["badges"]
+    kiosks = [await pair(first.ws_url, organiser, "North door"),
+              await pair(second.ws_url, organiser, "South door")]
+    replies = await asyncio.gather(*(kiosk.call("checkin.scan", {"badge": badge})
+                                     for badge in badges for kiosk in kiosks))
+    names = ("North door", "South door")
+    for n in range(len(badges)):
+        pair_of = {names[k]: replies[2 * n + k] for k in range(2)}
+        assert sorted(r["verdict"] for r in pair_of.values()) == ["already", "checked-in"]
+        winner = next(name for name, r in pair_of.items() if r["verdict"] == "checked-in")
+        loser = next(r for r in pair_of.values() if r["verdict"] == "already")
+        assert loser["first"]["device"] == winner, "the later kiosk names the first one"
+    for process in (first, second):
+        fresh = await Client.connect(process.ws_url, process.organiser_token)
+        assert fresh.snapshot["attendance"]["checked_in"] == 40
+        await fresh.close()
+    await close(organiser, *kiosks)
