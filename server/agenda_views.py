@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from babel.dates import format_date
 
+from attendance.report import export_csv
 from engine.messages import N_, Actor, Role
 from engine.snapshots import is_staff, may_view
 from schedule.formats import ImportProblems
@@ -157,6 +158,19 @@ async def organiser(request: web.Request) -> web.Response:
     if refused is not None:
         return refused
     return render(request, "organiser.html", actor=actor, page="organiser", **_panel(request))
+
+
+@routes.get("/organiser/attendance.csv")
+async def attendance_csv(request: web.Request) -> web.Response:
+    """Every registration with its check-in and sessions, for the organisers' reports."""
+    _, refused = _organiser(request)
+    if refused is not None:
+        return refused
+    response = web.Response(body=export_csv(request.app[HUB].state), content_type="text/csv",
+                            charset="utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="attendance.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @routes.post("/organiser/import")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 
 from tests.integration.wsclient import Client
 
@@ -108,3 +110,26 @@ async def test_kiosks_on_two_processes_racing_on_badges_agree_on_who_was_first(
         assert fresh.snapshot["attendance"]["checked_in"] == 40
         await fresh.close()
     await close(organiser, *kiosks)
+
+
+async def test_organisers_download_the_attendance_report(app_client):
+    url = ws_url(app_client)
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    badges = (await organiser.call("attendance.import", {"people": [
+        *PEOPLE, {"name": "=cmd()", "organisation": "Formula"}]}))["badges"]
+    kiosk = await pair(url, organiser, "Door")
+    await kiosk.call("entry.scan", {"badge": badges[2], "session": "s03"})
+    cookie = {"Cookie": f"rencontre_token={app_client.tokens['Organiser']}"}
+    response = await app_client.get("/organiser/attendance.csv", headers=cookie)
+    assert response.status == 200 and response.content_type == "text/csv"
+    text = (await response.read()).decode("utf-8-sig")
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert rows["Lucía Gómez"]["checked_in_by"] == "Door"
+    assert rows["Lucía Gómez"]["sessions_entered"] == "s03"
+    assert rows["Ana Peña"]["checked_in_at"] == ""
+    assert "'=cmd()" in rows, "a formula is written as text"
+    moderator = {"Cookie": f"rencontre_token={app_client.tokens['Moderator panel']}"}
+    refused = await app_client.get("/organiser/attendance.csv", headers=moderator,
+                                   allow_redirects=False)
+    assert refused.status == 403
+    await close(organiser, kiosk)
