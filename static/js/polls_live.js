@@ -42,8 +42,11 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
     section.hidden = !polls.ready || (!open && !closed.length);
     none.hidden = Boolean(open);
     if (!open) {
+      // The poll closed under the voter's hands: the focus goes to the section's heading.
+      const hadFocus = current.contains(document.activeElement);
       current.replaceChildren();
       form = formFor = null;
+      if (hadFocus) $("polls-title").focus();
     } else {
       if (formFor !== open.id) {
         form = pollForm(open);
