@@ -1,6 +1,9 @@
-// Organiser panel: check the file before uploading, confirm a replacing import.
+// Organiser panel: check the programme file before uploading, confirm a replacing
+// import; attendance counts, registering people one by one or from a CSV file.
 
-import { t } from "./i18n.js";
+import { attendeesFromCsv } from "./attendee_csv.js";
+import { lang, showConnection, t } from "./i18n.js";
+import { Socket } from "./socket.js";
 
 const MAX = 16 * 1024 * 1024;
 const form = document.getElementById("import-form");
@@ -22,4 +25,105 @@ if (form) {
     status.textContent = t("Importing…");
     form.querySelector("button[type=submit]").disabled = true;
   });
+}
+
+// -- attendance: counts, one registration, a CSV import, over the websocket -------------------
+
+const attendance = document.getElementById("attendance");
+if (attendance) mountAttendance();
+
+function mountAttendance() {
+  const $ = (id) => document.getElementById(id);
+  const socket = new Socket({ hello: { lang } });
+  showConnection(socket, $("conn"));
+
+  function setCounts(counts) {
+    $("att-registered").textContent = String(counts.registered);
+    $("att-checked-in").textContent = String(counts.checked_in);
+  }
+  socket.addEventListener("snapshot", (event) => {
+    if (event.detail.attendance) setCounts(event.detail.attendance);
+  });
+  for (const type of ["attendance.registered", "checkin.recorded", "checkin.undone"]) {
+    socket.addEventListener(type, (event) => setCounts(event.detail.counts));
+  }
+
+  function say(element, text, isError = false) {
+    element.textContent = text;
+    element.classList.toggle("error", isError);
+  }
+
+  // -- one person --
+  const form = $("att-register");
+  const status = $("att-register-status");
+  let registering = false;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (registering) return;
+    const data = { name: form.elements.name.value.trim(), kind: form.elements.kind.value };
+    for (const field of ["organisation", "city", "badge"]) {
+      const value = form.elements[field].value.trim();
+      if (value) data[field] = value;
+    }
+    if (!data.name) {
+      say(status, t("Write the person's name first."), true);
+      form.elements.name.focus();
+      return;
+    }
+    registering = true;
+    say(status, t("Sending…"));
+    try {
+      const result = await socket.call("attendance.register", data);
+      say(status, t("{name} is registered, badge {badge}.", { name: data.name, badge: result.badge }));
+      form.reset();
+      form.elements.name.focus();
+    } catch (error) {
+      say(status, t("Error: {message}", { message: error.message }), true);
+      const field = error.params.field || (error.code === "attendance.badge-taken" ? "badge" : "");
+      if (form.elements[field]) form.elements[field].focus();
+    } finally {
+      registering = false;
+    }
+  });
+
+  // -- a CSV file of people, all or nothing --
+  const importForm = $("att-import");
+  const importStatus = $("att-import-status");
+  let importing = false;
+  importForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = importForm.elements.file.files[0];
+    if (!file || importing) return;
+    const read = attendeesFromCsv(await file.text());
+    if (read.problem === "no-name-column") {
+      say(importStatus, t("The file needs a “name” column in its first line."), true);
+      return;
+    }
+    if (read.problem) {
+      say(importStatus, t("The file has no attendees."), true);
+      return;
+    }
+    importing = true;
+    say(importStatus, t("Importing {count} people…", { count: read.people.length }));
+    try {
+      const result = await socket.call("attendance.import", { people: read.people });
+      let text = t("Imported {count} people.", { count: result.count });
+      const columns = read.ignored.join(", ");
+      if (columns) text += " " + t("Columns ignored: {columns}.", { columns });
+      say(importStatus, text);
+      importForm.reset();
+    } catch (error) {
+      // The server counts rows from 1 among the people; the file has a header and maybe
+      // blank lines, so the line of the file is named too.
+      const row = error.params.row;
+      const line = row ? read.lines[row - 1] : null;
+      say(importStatus, line
+        ? t("Nobody was imported. Line {line} of the file: {message}", { line, message: error.message })
+        : t("Nobody was imported: {message}", { message: error.message }), true);
+    } finally {
+      importing = false;
+    }
+  });
+
+  socket.connect();
 }

@@ -1,0 +1,106 @@
+// Name search at the kiosk: for a person without their badge, or whose badge will not scan.
+//
+// attendance.search is answered by the gateway from its own state, so it needs the
+// network: offline, the kiosk says so instead of queueing a search.
+
+import { clock, t } from "./i18n.js";
+import { el } from "./qa.js";
+
+const DELAY = 250; // ms after the last keystroke
+const MIN = 2;
+
+// entering(): whether the kiosk lets people into a session (else it checks them in).
+export function mountSearch({ socket, input, status, list, entering, onPick }) {
+  let timer = null;
+  let asked = 0; // only the latest query's answer is shown
+  let shown = [];
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, DELAY);
+  });
+  // Enter searches at once (the list is what Enter would act on otherwise: nothing).
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    clearTimeout(timer);
+    run();
+  });
+
+  async function run() {
+    const query = input.value.trim();
+    const mine = ++asked;
+    if (query.length < MIN) {
+      shown = [];
+      render();
+      status.textContent = query ? t("Type at least {count} letters.", { count: MIN }) : "";
+      return;
+    }
+    if (!socket.online) {
+      status.textContent = t("Search needs the network: scan or type the badge code.");
+      return;
+    }
+    status.textContent = t("Searching…");
+    try {
+      const { matches } = await socket.call("attendance.search", { query });
+      if (mine !== asked) return;
+      shown = matches;
+      render();
+      status.textContent = matches.length
+        ? (matches.length === 1 ? t("1 person found.") : t("{count} people found.", { count: matches.length }))
+        : t("Nobody found for “{query}”.", { query });
+    } catch (error) {
+      if (mine === asked) status.textContent = t("Error: {message}", { message: error.message });
+    }
+  }
+
+  function render() {
+    list.replaceChildren(...shown.map(item));
+  }
+
+  function item(person) {
+    const nameId = `found-${person.id}`;
+    const where = [person.organisation, person.city].filter(Boolean).join(" · ");
+    const li = el("li", { dataset: { id: person.id } },
+      el("div", { className: "found-who" },
+        el("strong", { text: person.name, attrs: { id: nameId } }),
+        where ? el("span", { className: "found-where", text: where }) : null,
+        el("code", { className: "found-badge", text: person.badge })));
+    if (person.checked_in_at) {
+      li.append(el("span", { className: "found-done",
+        text: t("Checked in at {time}", { time: clock(person.checked_in_at * 1000) }) }));
+    }
+    // In session-entry mode a person checked in already still needs letting in.
+    if (!person.checked_in_at || entering()) {
+      const label = entering() ? t("Let in") : t("Check in");
+      const button = el("button", { text: label, attrs: { type: "button", "aria-describedby": nameId } });
+      button.addEventListener("click", () => onPick(person));
+      li.append(button);
+    }
+    return li;
+  }
+
+  return {
+    // A check-in seen anywhere (a push, an answer): the person's line follows.
+    checkedIn(registrationId, at) {
+      const person = shown.find((p) => p.id === registrationId);
+      if (!person || person.checked_in_at) return;
+      person.checked_in_at = at;
+      render();
+    },
+    undone(registrationId) {
+      const person = shown.find((p) => p.id === registrationId);
+      if (!person) return;
+      person.checked_in_at = null;
+      render();
+    },
+    refresh: render,
+    clear() {
+      input.value = "";
+      shown = [];
+      asked += 1;
+      status.textContent = "";
+      render();
+    },
+  };
+}
