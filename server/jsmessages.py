@@ -217,4 +217,6 @@ JS_MESSAGES = [
     N_("Write the person's name first."),
     N_("{count} people found."),
     N_("{name} is registered, badge {badge}."),
+    N_("The file is too large to send in one piece ({count} people): split it into files of "
+       "at most {max} people."),
 ]

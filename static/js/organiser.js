@@ -6,6 +6,7 @@ import { lang, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const MAX = 16 * 1024 * 1024;
+const MAX_FRAME = 64 * 1024; // RENCONTRE_MAX_FRAME's default, in characters as the server counts
 const form = document.getElementById("import-form");
 
 if (form) {
@@ -103,8 +104,18 @@ function mountAttendance() {
       say(importStatus, t("The file has no attendees."), true);
       return;
     }
+    // The server answers a message longer than its frame limit without its id, so the
+    // page would wait for ever (and send it again at each reconnect): check first.
+    const count = read.people.length;
+    const size = JSON.stringify({ type: "attendance.import", id: "0".repeat(64),
+                                  data: { people: read.people } }).length;
+    if (size > MAX_FRAME) {
+      const max = Math.max(1, Math.floor((count * MAX_FRAME) / size) - 1);
+      say(importStatus, t("The file is too large to send in one piece ({count} people): split it into files of at most {max} people.", { count, max }), true);
+      return;
+    }
     importing = true;
-    say(importStatus, t("Importing {count} people…", { count: read.people.length }));
+    say(importStatus, t("Importing {count} people…", { count }));
     try {
       const result = await socket.call("attendance.import", { people: read.people });
       let text = t("Imported {count} people.", { count: result.count });

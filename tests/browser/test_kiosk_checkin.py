@@ -65,9 +65,18 @@ async def test_two_kiosks_offline_queue_and_name_search(start_server, new_page, 
         {"name": "wrong.csv", "mimeType": "text/csv", "buffer": WRONG_CSV.encode()})
     await upload.get_by_role("button", name="Import the attendees").click()
     import_status = organiser.locator("#att-import-status")
-    await expect(import_status).to_have_text(re.compile(r"^Nobody was imported\. Line 3 of the file: "))
+    await expect(import_status).to_have_text(
+        re.compile(r"^Nobody was imported\. Line 3 of the file: "))
     await expect(import_status).to_have_class(re.compile(r"\berror\b"))
     await expect(organiser.locator("#att-registered")).to_have_text("1")
+    # A file too large for one websocket message is refused before it is sent.
+    crowd = "name\n" + "".join(f"Person number {n}\n" for n in range(4000))
+    await upload.get_by_label("Attendee file (CSV)").set_input_files(
+        {"name": "crowd.csv", "mimeType": "text/csv", "buffer": crowd.encode()})
+    await upload.get_by_role("button", name="Import the attendees").click()
+    await expect(import_status).to_have_text(re.compile(
+        r"^The file is too large to send in one piece \(4000 people\): split it into files "
+        r"of at most \d+ people\.$"))
     await upload.get_by_label("Attendee file (CSV)").set_input_files(
         {"name": "people.csv", "mimeType": "text/csv", "buffer": ATTENDEES_CSV.encode()})
     await upload.get_by_role("button", name="Import the attendees").click()
@@ -151,6 +160,17 @@ async def test_two_kiosks_offline_queue_and_name_search(start_server, new_page, 
     await expect(found).to_contain_text(re.compile(rf"Checked in at {TIME}"))
     await expect(found.get_by_role("button")).to_have_count(0)
     await screenshot(a, "kiosk-checkin")
+
+    # A scan still queued when the page was closed is sent when it opens again, and its
+    # verdict shown: here a scan of Ana's badge made offline at B.
+    await b.evaluate("""(badge) => localStorage.setItem('rencontre.kiosk.queue', JSON.stringify([
+        {type: 'checkin.scan', id: 'left-over-1',
+         data: {badge, offline_at: Math.floor(Date.now() / 1000) - 60}}]))""", ana_badge)
+    await b.reload()
+    await expect(b.locator("#recent > li.recent-warn", has_text="Ana Peña")).to_contain_text(
+        "Already checked in at")
+    await expect(b.locator("#recent > li.recent-saved")).to_have_count(0)
+    assert await b.evaluate("localStorage.getItem('rencontre.kiosk.queue')") == "[]"
 
     # A moves to the door of the opening session: scans let people in, with the count.
     await a.get_by_label("Session entry").check()
