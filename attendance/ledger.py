@@ -190,4 +190,5 @@ def summary(state: EventState) -> dict[str, Any]:
     attendance = state.attendance
     recent = [{"registration": attendance.registrations[r].to_json(),
                **attendance.checkins[r].to_json()} for r in reversed(attendance.recent)]
-    return {**attendance.counts(), "recent": recent}
+    entries = {session: len(people) for session, people in attendance.entries.items()}
+    return {**attendance.counts(), "recent": recent, "entries": entries}

@@ -107,11 +107,18 @@ class Gateway:
     async def receive(self, connection: Connection, text: str) -> None:
         message_id = None
         try:
-            if len(text) > self.max_frame:
-                raise Refusal("request.too-large", N_("Message larger than {limit} bytes."),
-                              limit=self.max_frame)
-            message = self.parse(text)
+            too_large = len(text) > self.max_frame
+            try:
+                message = self.parse(text)
+            except Refusal:
+                if too_large:
+                    raise self.too_large() from None
+                raise
             message_id = message.get("id")
+            # Parsed first (aiohttp bounds it to 4x the limit) so that the refusal
+            # names the command: its sender stops waiting instead of retrying.
+            if too_large:
+                raise self.too_large()
             reply = await self.dispatch(connection, message)
         except Refusal as refusal:
             self.send_error(connection, message_id, refusal)
@@ -127,6 +134,10 @@ class Gateway:
         else:
             self.send_error(connection, message_id, Refusal(
                 reply["code"], reply["message"], **reply.get("params", {})), seq=reply.get("seq"))
+
+    def too_large(self) -> Refusal:
+        return Refusal("request.too-large", N_("Message larger than {limit} bytes."),
+                       limit=self.max_frame)
 
     @staticmethod
     def parse(text: str) -> dict[str, Any]:

@@ -276,14 +276,18 @@ function noteInside(session, count, capacity) {
   showInside();
 }
 
+function capacityOf(session) {
+  const room = rooms.get((sessions.get(session) || {}).room);
+  return room && room.kind !== "online" ? room.capacity : null;
+}
+
 function showInside() {
   const session = settings.session;
   if (settings.mode !== "entry" || !session) return;
-  const known = inside.get(session);
-  const room = rooms.get((sessions.get(session) || {}).room);
-  const capacity = known ? known.capacity : room && room.kind !== "online" ? room.capacity : null;
-  const count = known ? String(known.count) : "–";
-  $("count-room").textContent = capacity ? `${count} / ${capacity}` : count;
+  // The hello snapshot counts every session's entries: a session missing there has none.
+  const known = inside.get(session) || { count: 0, capacity: capacityOf(session) };
+  const count = String(known.count);
+  $("count-room").textContent = known.capacity ? `${count} / ${known.capacity}` : count;
 }
 
 // -- counters and the event ----------------------------------------------------------------------
@@ -309,6 +313,11 @@ socket.addEventListener("snapshot", (event) => {
   if (snapshot.attendance) {
     setCounts(snapshot.attendance);
     recent.reset(snapshot.attendance.recent.map(checkinLine));
+    inside.clear();
+    for (const [session, count] of Object.entries(snapshot.attendance.entries || {})) {
+      inside.set(session, { count, capacity: capacityOf(session) });
+    }
+    showInside();
   }
 });
 socket.addEventListener("schedule.loaded", (event) => loadProgramme(event.detail.programme));

@@ -13,7 +13,8 @@ export function newId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping"]);
+// Answered by the gateway without the log: reads, never queued across reconnects.
+const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping", "attendance.search"]);
 
 export class RequestError extends Error {
   constructor(reply) {
