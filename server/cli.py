@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from attendance.demo import demo_people
 from engine.messages import Actor, Role
 from schedule.demo import ZONE, demo_programme
 from server.app import AccessLogger, create_app
@@ -74,6 +75,12 @@ async def prepare_event(hub: Hub, settings: Settings) -> list[tuple[str, str]]:
         code = await hub.execute("kiosk.pairing-code", {"label": "Kiosk 1", "minutes": 60},
                                  SYSTEM)
         links.append(("Kiosk pairing", f"{base}/kiosk  code: {code['result']['code']}"))
+        if settings.demo and not hub.state.attendance.registrations:
+            await hub.execute("attendance.import", {"people": demo_people()}, SYSTEM)
+        badges = list(hub.state.attendance.registrations.values())[:2]
+        if badges:
+            links.append(("Badges to scan", ", ".join(f"{r.badge} ({r.name})"
+                                                      for r in badges)))
         for room in programme.ordered_rooms():
             links.append((f"Stage display ({room.id})", f"{base}/stage/{room.id}"))
     return links
