@@ -6,6 +6,12 @@ trivial replies, and ``announcement.post`` is broadcast to the room (or, without
 room, to everyone who said hello) with ``websockets.asyncio.server.broadcast``. No
 log, no checks, no persistence: what Rencontre costs beyond this is its own.
 
+Polls, for the vote burst: ``poll.create``, ``poll.open`` and ``poll.close`` answer at
+once (open and close push ``poll.changed`` to the room); ``poll.vote`` keeps one ballot
+per connection, updates the counts and is answered at once; the counts go to the room
+as ``poll.voted`` at most every 0.2 s (the same coalescing as Rencontre's hub) and once
+more in the ``poll.changed`` of the close. Same message shapes as Rencontre.
+
 ``--replay FILE`` reads and decodes every row of a Rencontre SQLite log before
 listening, the floor for the restart scenario.
 """
@@ -29,6 +35,8 @@ from websockets.http11 import Request, Response
 
 from bench.common import raise_fd_limit
 
+TICK = 0.2  # seconds between two poll.voted pushes, as in server/hub.py
+
 
 class Bare:
     """The state of the baseline: who listens where, and what was announced."""
@@ -38,6 +46,10 @@ class Bare:
         self.everyone: set[ServerConnection] = set()
         self.rooms: dict[str, set[ServerConnection]] = {}
         self.announcements: dict[str | None, list[dict[str, Any]]] = {}
+        self.polls: dict[str, dict[str, Any]] = {}
+        self.ballots: dict[str, dict[ServerConnection, tuple[int, ...]]] = {}
+        self.dirty: dict[str, set[str]] = {}  # room -> polls voted on since the last push
+        self.tick: asyncio.TimerHandle | None = None
 
     def reply(self, ws: ServerConnection, message_id: Any, result: dict[str, Any]) -> str:
         return json.dumps({"type": "reply", "id": message_id, "ok": True, "seq": self.seq,
@@ -56,6 +68,12 @@ class Bare:
                                                "announcements": self.announcements.get(room, [])})
         if kind == "announcement.post":
             return self.post(ws, message_id, data)
+        if kind == "poll.vote":
+            return self.vote(ws, message_id, data)
+        if kind == "poll.create":
+            return self.create_poll(ws, message_id, data)
+        if kind in ("poll.open", "poll.close"):
+            return self.change_poll(ws, message_id, data, kind == "poll.open")
         return json.dumps({"type": "error", "id": message_id, "code": "request.unknown-type"})
 
     def post(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:
@@ -69,6 +87,59 @@ class Bare:
                           ensure_ascii=False)
         broadcast(self.rooms.get(room, ()) if room else self.everyone, push)
         return self.reply(ws, message_id, {"id": announcement["id"]})
+
+    def create_poll(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:
+        self.seq += 1
+        poll_id = f"p{self.seq}"
+        self.polls[poll_id] = {
+            "id": poll_id, "session": data["session"], "question": data["question"],
+            "options": data["options"], "multiple": bool(data.get("multiple")),
+            "results": data.get("results", "live"), "status": "draft", "counts":
+            [0] * len(data["options"]), "total": 0, "opened_at": None, "closed_at": None}
+        self.ballots[poll_id] = {}
+        return self.reply(ws, message_id, {"id": poll_id})
+
+    def change_poll(self, ws: ServerConnection, message_id: Any, data: dict[str, Any],
+                    opening: bool) -> str:
+        self.seq += 1
+        poll = self.polls[data["poll"]]
+        poll["status"] = "open" if opening else "closed"
+        poll["opened_at" if opening else "closed_at"] = time.time()
+        room = poll["session"]
+        push = json.dumps({"type": "poll.changed", "seq": self.seq, "room": room, "poll": poll},
+                          separators=(",", ":"), ensure_ascii=False)
+        broadcast(self.rooms.get(room, ()), push)
+        return self.reply(ws, message_id, {"poll": poll["id"]})
+
+    def vote(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:
+        poll = self.polls[data["poll"]]
+        if poll["status"] != "open":
+            return json.dumps({"type": "error", "id": message_id, "code": "poll.not-open"})
+        self.seq += 1
+        ballots, counts = self.ballots[poll["id"]], poll["counts"]
+        for choice in ballots.pop(ws, ()):
+            counts[choice] -= 1
+        choices = tuple(sorted(data["choices"]))
+        if choices:
+            ballots[ws] = choices
+            for choice in choices:
+                counts[choice] += 1
+        poll["total"] = len(ballots)
+        self.dirty.setdefault(poll["session"], set()).add(poll["id"])
+        if self.tick is None:
+            self.tick = asyncio.get_running_loop().call_later(TICK, self.push_counts)
+        return self.reply(ws, message_id, {"poll": poll["id"], "choices": list(choices)})
+
+    def push_counts(self) -> None:
+        """One ``poll.voted`` per room with the counts of every poll voted on since the last."""
+        self.tick = None
+        dirty, self.dirty = self.dirty, {}
+        for room, polls in dirty.items():
+            results = {p: {"counts": self.polls[p]["counts"], "total": self.polls[p]["total"]}
+                       for p in polls}
+            push = json.dumps({"type": "poll.voted", "seq": self.seq, "room": room,
+                               "results": results}, separators=(",", ":"))
+            broadcast(self.rooms.get(room, ()), push)
 
     def forget(self, ws: ServerConnection) -> None:
         self.everyone.discard(ws)

@@ -8,7 +8,7 @@ import math
 import shutil
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,9 +57,10 @@ class Generators:
     """
 
     def __init__(self, target: Target, clients: int, processes: int | None = None,
-                 concurrency: int = 100) -> None:
+                 concurrency: int = 100, tokens: Path | None = None) -> None:
         self.target = target
         self.clients = clients
+        self.tokens = tokens  # a JSON list of one token per client: distinct attendees
         count = processes or max(1, math.ceil(clients / CLIENTS_PER_GENERATOR))
         self.shares = [clients // count + (1 if k < clients % count else 0) for k in range(count)]
         self.concurrency = max(1, concurrency // count)
@@ -70,7 +71,8 @@ class Generators:
         for share in self.shares:
             spec = {"urls": self.target.ws_urls, "first": first, "count": share,
                     "token": self.target.attendee_token, "room": ROOM,
-                    "concurrency": self.concurrency}
+                    "concurrency": self.concurrency,
+                    "tokens": str(self.tokens) if self.tokens else None}
             first += share
             self.procs.append(await asyncio.create_subprocess_exec(
                 *pinned([sys.executable, "-m", "bench.loadgen", json.dumps(spec)], LOAD_CPU),
@@ -83,14 +85,17 @@ class Generators:
 
     async def ask(self, cmd: str, **args: Any) -> list[dict[str, Any]]:
         """Send one command to every generator and gather their answers."""
-        line = (json.dumps({"cmd": cmd, **args}) + "\n").encode()
+        if "path" in args:
+            return await self.ask_each(cmd, [{**args, "path": f"{args['path']}.{index}"}
+                                             for index in range(len(self.procs))])
+        return await self.ask_each(cmd, [args] * len(self.procs))
+
+    async def ask_each(self, cmd: str, args: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send one command to every generator, each with its own arguments."""
 
         async def one(proc: asyncio.subprocess.Process, index: int) -> dict[str, Any]:
             assert proc.stdin is not None and proc.stdout is not None
-            payload = line
-            if "path" in args:
-                payload = (json.dumps({"cmd": cmd, **args, "path": f"{args['path']}.{index}"})
-                           + "\n").encode()
+            payload = (json.dumps({"cmd": cmd, **args[index]}) + "\n").encode()
             proc.stdin.write(payload)
             await proc.stdin.drain()
             answer = await proc.stdout.readline()
@@ -343,12 +348,19 @@ class Loaded:
 
 
 @asynccontextmanager
-async def loaded(target: Target, clients: int, options: Any,
-                 settle: float = 1.0) -> AsyncIterator[Loaded]:
-    """Start ``target``, connect ``clients`` attendees, yield, then stop everything."""
+async def loaded(target: Target, clients: int, options: Any, settle: float = 1.0,
+                 setup: Callable[[Target], Awaitable[Path | None]] | None = None
+                 ) -> AsyncIterator[Loaded]:
+    """Start ``target``, connect ``clients`` attendees, yield, then stop everything.
+
+    ``setup``, when given, runs once the server is up and before anyone connects; it
+    may return a file of one token per client, so that each signs in as its own attendee.
+    """
     target.start()
     generators = Generators(target, clients, options.generators)
     try:
+        if setup is not None:
+            generators.tokens = await setup(target)
         await asyncio.sleep(0.5)  # let the server finish its start-up work before the baseline
         rss_before = server_rss(target.pids)
         await generators.start()

@@ -10,6 +10,12 @@ The harness sends one JSON command per line and reads one JSON answer per line;
 see :meth:`Generator.command`. Pushes are parsed with ``bytes.find`` rather than
 ``json.loads``: at 50,000 frames a second the generator must stay cheaper than the
 server it measures.
+
+For the vote burst each client may sign in as its own attendee (``tokens``: a file of
+one token per client, indexed from 0 like the clients), votes once at an intended time
+(``vote``), and keeps, for the poll's pushes (``poll.voted``, ``poll.changed``), the
+highest ``total`` it has seen and when it first saw it: O(1) per client, so the
+harness can tell afterwards who saw the exact final count, and when.
 """
 
 from __future__ import annotations
@@ -31,7 +37,11 @@ from bench.common import raise_fd_limit
 
 PUSH = b'{"type":"announcement.posted"'
 STAMP = b'"text":"t='
+POLL_PUSH = b'{"type":"poll.'
+TOTAL = b'"total":'
+VOTE_ID = "v"  # the id of a client's one vote: also its idempotency key
 TICK = 0.02  # how often the event loop checks its own lag
+SEND_QUANTUM = 0.001  # the shortest sleep between two votes' sends
 
 
 def backoff(attempt: int) -> float:
@@ -50,7 +60,7 @@ class Client(WSListener):
 
     def on_ws_connected(self, transport: WSTransport) -> None:
         self.transport = transport
-        transport.send(WSMsgType.TEXT, self.generator.hello)
+        transport.send(WSMsgType.TEXT, self.generator.hello_for(self.index))
 
     def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
         if frame.msg_type == WSMsgType.TEXT:
@@ -67,7 +77,7 @@ class Generator:
     """All the clients of this process and what they measured."""
 
     def __init__(self, urls: list[str], first: int, count: int, token: str | None, room: str,
-                 concurrency: int) -> None:
+                 concurrency: int, tokens: list[str] | None = None) -> None:
         self.urls = urls
         self.first = first
         self.count = count
@@ -75,6 +85,7 @@ class Generator:
         self.concurrency = concurrency
         hello: dict[str, Any] = {"token": token} if token else {}
         self.hello = json.dumps({"type": "auth.hello", "id": "h", "data": hello}).encode()
+        self.tokens = tokens  # one per client (global index), or None: all share ``token``
         self.join = json.dumps({"type": "room.join", "id": "j", "data": {"room": room}}).encode()
         self.clients: dict[int, Client] = {}
         self.waiting: dict[int, asyncio.Future[bool]] = {}
@@ -94,6 +105,25 @@ class Generator:
         self.rejoin_last = 0
         self.bad_snapshots = 0
         self.max_lag = 0.0
+        # Vote-burst bookkeeping, per local client slot; set up by the "vote" command.
+        self.intended = array("q", bytes(8 * count))  # intended send time of the vote, ns
+        self.sent = array("q", bytes(8 * count))  # when the vote actually left, ns
+        self.acked = array("q", bytes(8 * count))  # reply receive time, 0 = none yet
+        self.best_total = array("q", [-1]) * count  # highest poll total seen in a push
+        self.best_ns = array("q", bytes(8 * count))  # when that total was first seen
+        self.choice = array("b", bytes(count))
+        self.vote_ok = 0
+        self.vote_errors: dict[str, int] = {}
+        self.votes_sent = 0
+        self.votes_unsent = 0
+        self.send_lag = 0
+        self.voting: asyncio.Task[None] | None = None
+
+    def hello_for(self, index: int) -> bytes:
+        if self.tokens is None:
+            return self.hello
+        return json.dumps({"type": "auth.hello", "id": "h",
+                           "data": {"token": self.tokens[index]}}).encode()
 
     # -- frames -------------------------------------------------------------------------
 
@@ -109,8 +139,14 @@ class Generator:
             self.latency_log.append(now - int(payload[start:space]))
             self.index_log.append(int(payload[space + 3:end]))
             return
+        if payload.startswith(POLL_PUSH):
+            self.poll_push(client, payload)
+            return
         message = json.loads(payload)
         kind = message.get("type")
+        if message.get("id") == VOTE_ID:
+            self.vote_answer(client, kind == "reply", message)
+            return
         if kind == "reply" and message.get("id") == "h":
             assert client.transport is not None
             client.transport.send(WSMsgType.TEXT, self.join)
@@ -133,6 +169,92 @@ class Generator:
                     self.bad_snapshots += 1
                     self.errors.append(f"snapshot lists {ids}, expected {self.expect_ids}")
         self.settle(client.index, True)
+
+    def poll_push(self, client: Client, payload: bytes) -> None:
+        """Keep the highest ``total`` this client has seen and when it first saw it.
+
+        One poll is in play, so a push carries at most one ``total`` (``null`` while a
+        poll keeps its results for the end): no JSON decoding needed.
+        """
+        at = payload.find(TOTAL)
+        if at < 0:
+            return
+        start = at + len(TOTAL)
+        end = start
+        while end < len(payload) and 48 <= payload[end] <= 57:
+            end += 1
+        if end == start:
+            return
+        total = int(payload[start:end])
+        slot = client.index - self.first
+        if total > self.best_total[slot]:
+            self.best_total[slot] = total
+            self.best_ns[slot] = time.monotonic_ns()
+
+    def vote_answer(self, client: Client, ok: bool, message: dict[str, Any]) -> None:
+        slot = client.index - self.first
+        if self.acked[slot]:
+            return
+        self.acked[slot] = time.monotonic_ns()
+        if ok:
+            self.vote_ok += 1
+        else:
+            code = str(message.get("code"))
+            self.vote_errors[code] = self.vote_errors.get(code, 0) + 1
+            self.errors.append(f"vote refused: {code}: {message.get('message')}")
+            self.acked[slot] = -self.acked[slot]  # answered, but not an ack
+
+    async def vote_all(self, poll: str, start_ns: int, spread: float, slots: int, offset: int,
+                       total: int, options: int) -> None:
+        """Each client votes once, open-loop: slot ``j * slots + offset`` of ``total``
+        evenly spaced over ``spread`` seconds from ``start_ns``, whatever the answers do."""
+        step = spread * 1e9 / max(1, total)
+        order = []
+        for slot in range(self.count):
+            index = self.first + slot
+            self.intended[slot] = start_ns + int((slot * slots + offset) * step)
+            self.choice[slot] = index % options
+            order.append(slot)
+        frames = [json.dumps({"type": "poll.vote", "id": VOTE_ID,
+                              "data": {"poll": poll, "choices": [k]}},
+                             separators=(",", ":")).encode() for k in range(options)]
+        for slot in order:  # already in time order: slots grow with the local index
+            # Never early (a timer may fire up to the clock's resolution before its time),
+            # and at most one wake-up per millisecond: the votes due by then leave together,
+            # each up to 1 ms late, which its latency includes. Shorter sleeps would spin.
+            while (delay := (self.intended[slot] - time.monotonic_ns()) / 1e9) > 0:
+                await asyncio.sleep(max(delay, SEND_QUANTUM))
+            client = self.clients.get(self.first + slot)
+            transport = client.transport if client is not None else None
+            if transport is None or transport.is_disconnected:
+                self.votes_unsent += 1
+                continue
+            now = self.sent[slot] = time.monotonic_ns()
+            self.send_lag = max(self.send_lag, now - self.intended[slot])
+            transport.send(WSMsgType.TEXT, frames[self.choice[slot]])
+            self.votes_sent += 1
+
+    def vote_results(self, options: int) -> dict[str, Any]:
+        """Per client: ack latency (ns, or -1 unanswered / -2 refused), best total, when.
+
+        ``from_send_ns``: the same latencies measured from the actual send, which leaves
+        out how late the generator sent (it still includes how late it read the answer).
+        """
+        latencies, from_send, per_option = [], [], [0] * options
+        for slot in range(self.count):
+            acked = self.acked[slot]
+            if acked > 0:
+                latencies.append(acked - self.intended[slot])
+                from_send.append(acked - self.sent[slot])
+                per_option[self.choice[slot]] += 1
+            else:
+                latencies.append(-2 if acked < 0 else -1)
+        return {"latency_ns": latencies, "from_send_ns": from_send,
+                "best_total": self.best_total.tolist(), "best_ns": self.best_ns.tolist(),
+                "per_option": per_option,
+                "last_ack_ns": max((a for a in self.acked if a > 0), default=0),
+                "max_lag_ms": self.max_lag * 1000, "send_lag_ms": self.send_lag / 1e6,
+                "errors": list(self.errors)}
 
     def settle(self, index: int, ok: bool) -> None:
         future = self.waiting.pop(index, None)
@@ -236,6 +358,18 @@ class Generator:
                 self.latency_log.tofile(out)
             return {"frames": len(self.latency_log), "max_lag_ms": self.max_lag * 1000,
                     "errors": list(self.errors)}
+        if name == "vote":
+            self.voting = asyncio.create_task(self.vote_all(
+                request["poll"], request["start_ns"], request["spread"], request["slots"],
+                request["offset"], request["total"], request["options"]))
+            return {"ok": True}
+        if name == "votes":
+            return {"sent": self.votes_sent, "unsent": self.votes_unsent, "ok": self.vote_ok,
+                    "refused": sum(self.vote_errors.values()), "codes": self.vote_errors,
+                    "done": self.voting is not None and self.voting.done(),
+                    "final": sum(1 for t in self.best_total if t >= request.get("total", 0))}
+        if name == "vote-results":
+            return self.vote_results(request["options"])
         if name == "close":
             self.closing = True
             for client in self.clients.values():
@@ -272,8 +406,12 @@ async def serve(generator: Generator) -> None:
 def main() -> None:
     spec = json.loads(sys.argv[1])
     raise_fd_limit()
+    tokens = None
+    if spec.get("tokens"):
+        with open(spec["tokens"]) as source:
+            tokens = json.load(source)
     generator = Generator(spec["urls"], spec["first"], spec["count"], spec.get("token"),
-                          spec["room"], spec.get("concurrency", 200))
+                          spec["room"], spec.get("concurrency", 200), tokens)
     # uvloop's event loop costs less per frame than asyncio's: the generator must stay
     # cheaper than the server it measures (docs/benchmarks.md).
     uvloop.run(serve(generator))

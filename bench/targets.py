@@ -109,6 +109,10 @@ class Target(ABC):
         return None
 
     @property
+    def organiser_token(self) -> str | None:
+        return None
+
+    @property
     def moderator_urls(self) -> list[str]:
         """Where the moderator posts: one process suffices when the servers share a log."""
         return self.ws_urls[:1]
@@ -159,7 +163,8 @@ class Rencontre(Target):
     def _links(self) -> dict[str, str] | None:
         text = self.processes[0].log_path.read_text(errors="replace")
         found = dict(re.findall(r"^  (.+?)\s{2,}(\S.*)$", text, re.MULTILINE))
-        return found if "Moderator panel" in found and "Attendee page" in found else None
+        wanted = ("Moderator panel", "Organiser", "Attendee page")
+        return found if all(label in found for label in wanted) else None
 
     @property
     def attendee_token(self) -> str:
@@ -168,6 +173,10 @@ class Rencontre(Target):
     @property
     def moderator_token(self) -> str:
         return self.links["Moderator panel"].split("token: ")[1].strip()
+
+    @property
+    def organiser_token(self) -> str:
+        return self.links["Organiser"].split("token: ")[1].strip()
 
 
 class Bare(Target):
