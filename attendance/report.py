@@ -1,4 +1,5 @@
-"""The attendance report: who came, when, through which door, and what they followed."""
+"""The attendance reports: who came, when, through which door, and what they followed;
+and per session, how many came in person and online."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ import io
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from schedule.model import pick
+
 if TYPE_CHECKING:
     from engine.state import EventState
 
+SESSION_COLUMNS = ["session", "title", "room", "start", "status", "capacity", "entered_on_site",
+                   "followed_online", "questions", "poll_ballots"]
 COLUMNS = ["id", "name", "organisation", "city", "kind", "badge", "checked_in_at",
            "checked_in_by", "scanned_offline_at", "sessions_entered", "sessions_online"]
 
@@ -41,12 +46,42 @@ def rows(state: EventState) -> list[dict[str, Any]]:
     return out
 
 
+def session_rows(state: EventState) -> list[dict[str, Any]]:
+    """One row per session, in programme order: who came in person and who followed online,
+    beside what the room did (questions asked, ballots cast in its polls)."""
+    attendance, programme = state.attendance, state.programme
+    out = []
+    for session in programme.ordered_sessions():
+        room = programme.rooms.get(session.room)
+        qa_room = state.qa.rooms.get(session.id)
+        out.append({
+            "session": session.id, "title": pick(session.title, "en"), "room": session.room,
+            "start": _iso(session.start.timestamp()), "status": session.status.value,
+            "capacity": room.capacity if room is not None and room.capacity else "",
+            "entered_on_site": len(attendance.entries.get(session.id, ())),
+            "followed_online": len(attendance.online.get(session.id, ())),
+            "questions": len(qa_room.questions) if qa_room else 0,
+            "poll_ballots": sum(len(p.ballots) for p in state.polls.of(session.id)),
+        })
+    return out
+
+
 def export_csv(state: EventState) -> bytes:
+    """Every registration, as CSV."""
+    return _csv(COLUMNS, rows(state))
+
+
+def export_sessions_csv(state: EventState) -> bytes:
+    """Every session's attendance, as CSV."""
+    return _csv(SESSION_COLUMNS, session_rows(state))
+
+
+def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     """UTF-8 with a byte order mark, so that spreadsheets show accents right."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS)
+    writer = csv.DictWriter(out, columns)
     writer.writeheader()
-    for row in rows(state):
+    for row in rows:
         # A leading = + - @ would run as a formula in a spreadsheet.
         writer.writerow({k: ("'" + v if isinstance(v, str) and v and v[0] in "=+-@" else v)
                          for k, v in row.items()})

@@ -10,13 +10,14 @@ They need the same access as the event's home page. The organiser panel
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from babel.dates import format_date
 
-from attendance.report import export_csv
+from attendance.report import export_csv, export_sessions_csv
 from engine.messages import N_, Actor, Role
 from engine.snapshots import is_staff, may_view
 from schedule.formats import ImportProblems
@@ -163,12 +164,22 @@ async def organiser(request: web.Request) -> web.Response:
 @routes.get("/organiser/attendance.csv")
 async def attendance_csv(request: web.Request) -> web.Response:
     """Every registration with its check-in and sessions, for the organisers' reports."""
+    return _report(request, export_csv, "attendance.csv")
+
+
+@routes.get("/organiser/sessions.csv")
+async def sessions_csv(request: web.Request) -> web.Response:
+    """Every session with its people on site and online, questions and ballots."""
+    return _report(request, export_sessions_csv, "sessions.csv")
+
+
+def _report(request: web.Request, export: Callable[[Any], bytes], name: str) -> web.Response:
     _, refused = _organiser(request)
     if refused is not None:
         return refused
-    response = web.Response(body=export_csv(request.app[HUB].state), content_type="text/csv",
+    response = web.Response(body=export(request.app[HUB].state), content_type="text/csv",
                             charset="utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="attendance.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -137,3 +137,30 @@ async def test_organisers_download_the_attendance_report(app_client):
                                    allow_redirects=False)
     assert refused.status == 403
     await close(organiser, kiosk)
+
+
+async def test_the_sessions_report_counts_people_on_site_and_online(app_client):
+    url = ws_url(app_client)
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    badges = (await organiser.call("attendance.import", {"people": PEOPLE}))["badges"]
+    kiosk = await pair(url, organiser, "Door")
+    for badge in badges[:2]:
+        await kiosk.call("entry.scan", {"badge": badge, "session": "s03"})
+    attendee = await Client.connect(url, app_client.tokens["attendee"])
+    await attendee.call("room.join", {"room": "s03"})
+    poll = (await organiser.call("poll.create", {"session": "s03", "question": "?",
+                                                 "options": ["a", "b"]}))["id"]
+    await organiser.call("poll.open", {"poll": poll})
+    await attendee.call("poll.vote", {"poll": poll, "choices": [1]})
+    async with asyncio.timeout(5):
+        while "s03" not in app_client.hub.state.attendance.online:
+            await asyncio.sleep(0.01)
+    cookie = {"Cookie": f"rencontre_token={app_client.tokens['Organiser']}"}
+    response = await app_client.get("/organiser/sessions.csv", headers=cookie)
+    text = (await response.read()).decode("utf-8-sig")
+    rows = {row["session"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert len(rows) == len(app_client.hub.state.programme.sessions)
+    assert (rows["s03"]["entered_on_site"], rows["s03"]["followed_online"],
+            rows["s03"]["poll_ballots"]) == ("2", "1", "1")
+    assert rows["s04"]["entered_on_site"] == "0"
+    await close(organiser, kiosk, attendee)
