@@ -1,4 +1,5 @@
-"""All the questions of a session, as CSV or JSON, for speakers to answer later."""
+"""All the questions of a session, as CSV or JSON, for speakers to answer later; the JSON
+also holds the session's polls with their counts."""
 
 from __future__ import annotations
 
@@ -39,7 +40,11 @@ def export_json(state: EventState, session: str) -> bytes:
     item = state.programme.sessions[session]
     document = {"session": {"id": item.id, "title": item.title,
                             "start": item.to_json()["start"], "room": item.room},
-                "questions": rows(state, session)}
+                "questions": rows(state, session),
+                "polls": [{**poll.view(staff=True),
+                           "opened_at": _iso(poll.opened_at) if poll.opened_at else None,
+                           "closed_at": _iso(poll.closed_at) if poll.closed_at else None}
+                          for poll in state.polls.of(session)]}
     return json.dumps(document, ensure_ascii=False, indent=2).encode()
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from engine.messages import Actor, Refusal, Role
 from engine.snapshots import room_snapshot
+from rooms.qa_export import export_json
 from tests.unit.helpers import ATTENDEE, MODERATOR, demo_driver
 
 BEA = Actor("bea", Role.ATTENDEE, "Bea")
@@ -153,3 +156,15 @@ def test_replaying_the_log_gives_the_same_counts_and_ballots():
     rebuilt = driver.replay().state.polls
     assert rebuilt == driver.state.polls
     assert rebuilt.by_id[poll].counts == [0, 1, 1]
+
+
+def test_the_session_export_holds_its_polls_with_their_final_counts():
+    driver = demo_driver()
+    poll = make_poll(driver, results="closed")
+    vote(driver, poll, [2])
+    vote(driver, poll, [2], actor=BEA)
+    driver.send("poll.close", {"poll": poll}, actor=MODERATOR)
+    exported = json.loads(export_json(driver.state, "s02"))["polls"]
+    assert [(p["question"], p["counts"], p["total"], p["status"]) for p in exported] == [
+        ("Where next year?", [0, 0, 2], 2, "closed")]
+    assert exported[0]["closed_at"].endswith("Z")
