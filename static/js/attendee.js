@@ -38,7 +38,9 @@ function sessionLine(label, session) {
   }
   const when = document.createElement("span");
   when.className = "when";
-  when.textContent = bothClocks(session.start);
+  // "Next" may be tomorrow: then the day comes first.
+  const sameDay = day(session.start) === day(socket.now);
+  when.textContent = sameDay ? bothClocks(session.start) : `${day(session.start)}, ${bothClocks(session.start)}`;
   p.append(when, " ", localized(session.title));
   return p;
 }

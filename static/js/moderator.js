@@ -1,7 +1,7 @@
 // Control panel: announcements to everyone or to one session's room.
 
 import { AnnouncementList } from "./announcements.js";
-import { clock, localized, showConnection, t } from "./i18n.js";
+import { clock, day, localized, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const socket = new Socket();
@@ -9,7 +9,9 @@ const form = document.getElementById("announce");
 const status = document.getElementById("ann-status");
 const roomSelect = document.getElementById("ann-room");
 const posted = new AnnouncementList(document.getElementById("posted"), socket, {
-  withdraw: (a) => socket.call("announcement.withdraw", { announcement: a.id }),
+  withdraw: (a) => socket.call("announcement.withdraw", { announcement: a.id }).catch((error) => {
+    status.textContent = t("Error: {message}", { message: error.message });
+  }),
 });
 
 showConnection(socket, document.getElementById("conn"));
@@ -20,7 +22,8 @@ socket.addEventListener("snapshot", (event) => {
   const options = programme.sessions.map((session) => {
     const option = document.createElement("option");
     option.value = session.id;
-    option.textContent = `${clock(session.start)} · ${localized(session.title)}`;
+    // Three days of sessions in one list: the day tells two 10:00 sessions apart.
+    option.textContent = `${day(session.start)} ${clock(session.start)} · ${localized(session.title)}`;
     return option;
   });
   const everyone = roomSelect.options[0];
