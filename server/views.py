@@ -115,20 +115,29 @@ def _guests_allowed(request: web.Request) -> bool:
     return bool(event and event.guests_allowed)
 
 
+def _next_page(value: object) -> str:
+    """Where to go after joining: a path of this site only, never another site's URL."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return "/"
+
+
 @routes.get("/join")
 async def join_form(request: web.Request) -> web.Response:
-    return render(request, "join.html", guests=_guests_allowed(request))
+    return render(request, "join.html", guests=_guests_allowed(request),
+                  next_page=_next_page(request.query.get("next")))
 
 
 @routes.post("/join")
 async def join(request: web.Request) -> web.Response:
-    """Join as a guest with a display name."""
+    """Join as a guest with a display name, then go back to the page that asked."""
     form = await request.post()
+    next_page = _next_page(form.get("next"))
     outcome = await _execute(request, "access.guest-join", {"name": str(form.get("name", ""))})
     if not outcome["ok"]:
         return render(request, "join.html", status=400, guests=_guests_allowed(request),
-                      error=_error(request, outcome))
-    response = redirect("/")
+                      error=_error(request, outcome), next_page=next_page)
+    response = redirect(next_page)
     set_token_cookie(response, request, outcome["result"]["token"])
     raise response
 

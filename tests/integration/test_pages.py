@@ -29,3 +29,20 @@ async def test_language_links_on_a_refused_guest_join_stay_on_the_join_page(app_
     page = await response.text()
     links = re.findall(r'href="([^"]*\?lang=\w+)"', page)
     assert links and all(link.startswith("/join?lang=") for link in links)
+
+
+async def test_a_guest_who_joins_from_a_session_goes_back_to_it(app_client):
+    live = await app_client.get("/live/s02")
+    assert 'href="/join?next=/live/s02"' in await live.text()
+    form = await app_client.get("/join?next=/live/s02")
+    assert 'name="next" value="/live/s02"' in await form.text()
+    joined = await app_client.post("/join", data={"name": "Zoé", "next": "/live/s02"},
+                                   allow_redirects=False)
+    assert (joined.status, joined.headers["Location"]) == (302, "/live/s02")
+
+
+async def test_joining_never_sends_a_guest_to_another_site(app_client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        joined = await app_client.post("/join", data={"name": "Zoé", "next": target},
+                                       allow_redirects=False)
+        assert joined.headers["Location"] == "/", target
