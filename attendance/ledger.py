@@ -15,6 +15,7 @@ from attendance.registrations import ATTENDANCE_TOPICS, CheckIn, Registration
 from engine.fields import Id, Int
 from engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
 from engine.registry import applies, command, publishes
+from schedule.lookup import session_of
 from schedule.model import RoomKind, Status
 
 if TYPE_CHECKING:
@@ -84,10 +85,7 @@ def undo(state: EventState, cmd: Command) -> Decision:
                                                "offline_at": OFFLINE_AT})
 def entry(state: EventState, cmd: Command) -> Decision:
     """Let a person into a session's room, within its capacity; checks them in if needed."""
-    session = state.programme.sessions.get(cmd.data["session"])
-    if session is None:
-        raise Refusal("session.unknown", N_("No session “{session}”."),
-                      session=cmd.data["session"])
+    session = session_of(state, cmd)
     registration = _by_badge(state, cmd.data["badge"])
     if session.status in (Status.CANCELLED, Status.ENDED):
         raise Refusal("entry.session-over", N_("This session is over: nobody enters now."))
@@ -116,9 +114,7 @@ def _capacity(state: EventState, room_id: str) -> int | None:
 @command("presence.online", roles=frozenset({Role.ATTENDEE}), fields={"session": Id()})
 def online(state: EventState, cmd: Command) -> Decision:
     """Record that I follow a session online; once per attendee and session."""
-    session = cmd.data["session"]
-    if session not in state.programme.sessions:
-        raise Refusal("session.unknown", N_("No session “{session}”."), session=session)
+    session = session_of(state, cmd).id
     actor: Actor = cmd.actor  # type: ignore[assignment]
     if actor.id in state.attendance.online.get(session, {}):
         return Decision([], {"session": session})

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engine.fields import Bool, Choice, Id, IntList, Text, TextList
 from engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
 from engine.registry import applies, command, publishes
+from schedule.lookup import session_of
 
 if TYPE_CHECKING:
     from engine.state import EventState
@@ -103,9 +104,7 @@ def _changed(poll: Poll, at: float, **updates: Any) -> Event:
 })
 def create(state: EventState, cmd: Command) -> Decision:
     """Prepare a poll in a session; attendees see it once it opens."""
-    session = cmd.data["session"]
-    if session not in state.programme.sessions:
-        raise Refusal("session.unknown", N_("No session “{session}”."), session=session)
+    session = session_of(state, cmd).id
     poll_id = f"p{state.seq}"
     return Decision([Event("poll.created", {
         "id": poll_id, "session": session, "question": cmd.data["question"],
@@ -140,9 +139,7 @@ def close(state: EventState, cmd: Command) -> Decision:
 @command("poll.show", roles=STAFF, fields={"session": Id(), "poll": Id(optional=True)})
 def show(state: EventState, cmd: Command) -> Decision:
     """Show a poll's results on the stage display; without ``poll``, back to the Q&A."""
-    session = cmd.data["session"]
-    if session not in state.programme.sessions:
-        raise Refusal("session.unknown", N_("No session “{session}”."), session=session)
+    session = session_of(state, cmd).id
     poll_id = cmd.data.get("poll")
     if poll_id is not None:
         poll = state.polls.by_id.get(poll_id)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engine.fields import Bool, Choice, Id, Text
 from engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
 from engine.registry import applies, command, publishes
+from schedule.lookup import session_of
 from schedule.model import LANGUAGES, Status
 
 if TYPE_CHECKING:
@@ -162,10 +163,8 @@ def _changed(question: Question, change: str, was_public: bool, **updates: Any) 
 def ask(state: EventState, cmd: Command) -> Decision:
     """Ask a question in a session, named or anonymous, tagged with its language."""
     actor: Actor = cmd.actor  # type: ignore[assignment]
-    session_id = cmd.data["session"]
-    session = state.programme.sessions.get(session_id)
-    if session is None:
-        raise Refusal("session.unknown", N_("No session “{session}”."), session=session_id)
+    session = session_of(state, cmd)
+    session_id = session.id
     if session.status in (Status.CANCELLED, Status.ENDED):
         message = (N_("This session is cancelled: questions are closed.")
                    if session.status == Status.CANCELLED
@@ -272,9 +271,7 @@ def edit(state: EventState, cmd: Command) -> Decision:
 @command("qa.highlight", roles=STAFF, fields={"session": Id(), "question": Id(optional=True)})
 def highlight(state: EventState, cmd: Command) -> Decision:
     """Show one approved question on the stage display; without ``question``, clear it."""
-    session = cmd.data["session"]
-    if session not in state.programme.sessions:
-        raise Refusal("session.unknown", N_("No session “{session}”."), session=session)
+    session = session_of(state, cmd).id
     question_id = cmd.data.get("question")
     if question_id is not None:
         question = state.qa.questions.get(question_id)
@@ -292,9 +289,7 @@ def highlight(state: EventState, cmd: Command) -> Decision:
 })
 def settings(state: EventState, cmd: Command) -> Decision:
     """Open or close a session's Q&A (``auto`` follows the session), pre-moderation, anonymity."""
-    session = cmd.data["session"]
-    if session not in state.programme.sessions:
-        raise Refusal("session.unknown", N_("No session “{session}”."), session=session)
+    session_of(state, cmd)
     return Decision([Event("qa.settings-changed", dict(cmd.data))], dict(cmd.data))
 
 

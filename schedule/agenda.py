@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from access.directory import SECRET_BYTES, Minted, hash_secret
 from engine.fields import Id
-from engine.messages import EVERYONE, N_, Command, Decision, Event, Refusal
+from engine.messages import EVERYONE, Command, Decision, Event
 from engine.registry import applies, command, publishes
+from schedule.lookup import session_of
 
 if TYPE_CHECKING:
     from engine.state import EventState
@@ -39,10 +40,7 @@ def _actor_id(cmd: Command) -> str:
 
 
 def _known_session(state: EventState, cmd: Command) -> str:
-    session = cmd.data["session"]
-    if session not in state.programme.sessions:
-        raise Refusal("session.unknown", N_("No session “{session}”."), session=session)
-    return session
+    return session_of(state, cmd).id
 
 
 @command("agenda.star", roles=EVERYONE, fields={"session": Id()})

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from engine.fields import Bool, Id, Int, Localized, Text
 from engine.messages import N_, STAFF, Command, Decision, Event, Refusal
 from engine.registry import applies, command, publishes
+from schedule.lookup import session_of
 from schedule.model import InvalidProgramme, Session, Status, format_time, parse_time
 
 if TYPE_CHECKING:
@@ -42,11 +43,7 @@ class Change:
 
 
 def _session(state: EventState, cmd: Command) -> Session:
-    session = state.programme.sessions.get(cmd.data["session"])
-    if session is None:
-        raise Refusal("session.unknown", N_("No session “{session}”."),
-                      session=cmd.data["session"])
-    return session
+    return session_of(state, cmd)
 
 
 def conflicts(programme: Programme, candidate: Session, ignore: set[str] = frozenset()
