@@ -12,6 +12,15 @@ per connection, updates the counts and is answered at once; the counts go to the
 as ``poll.voted`` at most every 0.2 s (the same coalescing as Rencontre's hub) and once
 more in the ``poll.changed`` of the close. Same message shapes as Rencontre.
 
+Check-in, for the kiosks: ``attendance.import`` gives each person a badge code and an
+id (no checks); ``kiosk.pairing-code`` and ``kiosk.pair`` hand out a code, then a token,
+and a connection that says ``auth.hello`` with that token is a kiosk. ``checkin.scan``
+looks the badge up in a dict: the first scan wins (``checked-in``), later ones get
+``already`` with the first check-in; a first check-in is pushed as ``checkin.recorded``
+to every kiosk (Rencontre's audience also has the staff), and the answer is kept by
+(kiosk, id), so that a kiosk replaying its offline queue gets the same verdicts again,
+which is the least a correct server must do. No log.
+
 ``--replay FILE`` reads and decodes every row of a Rencontre SQLite log before
 listening, the floor for the restart scenario.
 """
@@ -22,6 +31,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import signal
 import sqlite3
 import time
@@ -50,6 +60,14 @@ class Bare:
         self.ballots: dict[str, dict[ServerConnection, tuple[int, ...]]] = {}
         self.dirty: dict[str, set[str]] = {}  # room -> polls voted on since the last push
         self.tick: asyncio.TimerHandle | None = None
+        # Check-in: registrations by id and badge, first check-ins, kiosks and their answers.
+        self.people: dict[str, dict[str, Any]] = {}
+        self.by_badge: dict[str, str] = {}
+        self.checkins: dict[str, dict[str, Any]] = {}
+        self.codes: set[str] = set()
+        self.kiosk_tokens: dict[str, tuple[str, str]] = {}  # token -> (principal, name)
+        self.kiosks: dict[ServerConnection, tuple[str, str]] = {}
+        self.outcomes: dict[tuple[str, Any], str] = {}  # (kiosk, id) -> the answer sent
 
     def reply(self, ws: ServerConnection, message_id: Any, result: dict[str, Any]) -> str:
         return json.dumps({"type": "reply", "id": message_id, "ok": True, "seq": self.seq,
@@ -59,8 +77,14 @@ class Bare:
         kind, data, message_id = message.get("type"), message.get("data") or {}, message.get("id")
         if kind == "auth.hello":
             self.everyone.add(ws)
+            kiosk = self.kiosk_tokens.get(data.get("token"))
+            if kiosk is not None:
+                self.kiosks[ws] = kiosk
             return self.reply(ws, message_id, {"seq": self.seq, "time": time.time(), "me": None,
-                                               "announcements": self.announcements.get(None, [])})
+                                               "announcements": self.announcements.get(None, []),
+                                               "attendance": self.counts()})
+        if kind == "checkin.scan":
+            return self.scan(ws, message_id, data)
         if kind == "room.join":
             room = data["room"]
             self.rooms.setdefault(room, set()).add(ws)
@@ -74,6 +98,12 @@ class Bare:
             return self.create_poll(ws, message_id, data)
         if kind in ("poll.open", "poll.close"):
             return self.change_poll(ws, message_id, data, kind == "poll.open")
+        if kind == "attendance.import":
+            return self.register(ws, message_id, data)
+        if kind == "kiosk.pairing-code":
+            return self.pairing_code(ws, message_id, data)
+        if kind == "kiosk.pair":
+            return self.pair(ws, message_id, data)
         return json.dumps({"type": "error", "id": message_id, "code": "request.unknown-type"})
 
     def post(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:
@@ -141,8 +171,77 @@ class Bare:
                                "results": results}, separators=(",", ":"))
             broadcast(self.rooms.get(room, ()), push)
 
+    def counts(self) -> dict[str, int]:
+        return {"registered": len(self.people), "checked_in": len(self.checkins)}
+
+    def register(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:
+        self.seq += 1
+        badges = []
+        for row, person in enumerate(data["people"], start=1):
+            badge = person.get("badge") or f"{len(self.people) + 1:07d}"
+            registration = {"id": f"r{self.seq}-{row}", "name": person["name"],
+                            "organisation": person.get("organisation"),
+                            "city": person.get("city"), "kind": person.get("kind", "onsite"),
+                            "badge": badge}
+            self.people[registration["id"]] = registration
+            self.by_badge[badge] = registration["id"]
+            badges.append(badge)
+        push = json.dumps({"type": "attendance.registered", "seq": self.seq,
+                           "count": len(badges), "counts": self.counts()},
+                          separators=(",", ":"))
+        broadcast(self.kiosks, push)
+        return self.reply(ws, message_id, {"count": len(badges), "badges": badges})
+
+    def pairing_code(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:
+        self.seq += 1
+        code = secrets.token_hex(4).upper()
+        self.codes.add(code)
+        return self.reply(ws, message_id, {"code": code, "label": data.get("label"),
+                                           "expires_at": time.time() + 900})
+
+    def pair(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:
+        if data.get("code") not in self.codes:
+            return json.dumps({"type": "error", "id": message_id, "code": "kiosk.bad-code"})
+        self.codes.discard(data["code"])
+        self.seq += 1
+        principal = f"k{self.seq}"
+        name = data.get("name") or principal
+        token = f"{principal}.{secrets.token_hex(12)}"
+        self.kiosk_tokens[token] = (principal, name)
+        return self.reply(ws, message_id, {"principal": principal, "name": name, "token": token})
+
+    def scan(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:
+        principal, device = self.kiosks.get(ws, ("", ""))
+        key = (principal, message_id)
+        answer = self.outcomes.get(key)
+        if answer is not None:
+            return answer  # a retry: the same verdict
+        registration_id = self.by_badge.get(data["badge"])
+        if registration_id is None:
+            return json.dumps({"type": "error", "id": message_id,
+                               "code": "checkin.unknown-badge"})
+        self.seq += 1
+        registration = self.people[registration_id]
+        first = self.checkins.get(registration_id)
+        if first is None:
+            self.checkins[registration_id] = {"at": time.time(), "device": device,
+                                              "offline_at": data.get("offline_at")}
+            push = json.dumps({"type": "checkin.recorded", "seq": self.seq,
+                               "registration": registration,
+                               **self.checkins[registration_id], "counts": self.counts()},
+                              separators=(",", ":"), ensure_ascii=False)
+            broadcast(self.kiosks, push)
+            result = {"verdict": "checked-in", "registration": registration, "first": None}
+        else:
+            result = {"verdict": "already", "registration": registration, "first": first}
+        answer = json.dumps({"type": "reply", "id": message_id, "ok": True, "seq": self.seq,
+                             "result": result}, separators=(",", ":"), ensure_ascii=False)
+        self.outcomes[key] = answer
+        return answer
+
     def forget(self, ws: ServerConnection) -> None:
         self.everyone.discard(ws)
+        self.kiosks.pop(ws, None)
         for members in self.rooms.values():
             members.discard(ws)
 

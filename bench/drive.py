@@ -247,9 +247,13 @@ def server_rss(pids: list[int]) -> int:
 
 
 async def fan_out(target: Target, generators: Generators, rate: float, duration: float,
-                  workdir: Path, warmup: float = 1.0, profile: Path | None = None
+                  workdir: Path, warmup: float = 1.0, profile: Path | None = None,
+                  during: Callable[[], Awaitable[Any]] | None = None
                   ) -> tuple[dict[str, float], list[str], dict[str, Any]]:
     """Post open-loop at ``rate`` for ``duration`` s and measure delivery to every client.
+
+    ``during``, when given, runs beside the posts from the start of the measured window
+    (the kiosks' scans) and is awaited before the window's CPU time is read.
 
     Returns the numbers, notes about the load generator, and per-post latency series
     for the chart.
@@ -268,8 +272,11 @@ async def fan_out(target: Target, generators: Generators, rate: float, duration:
     spies = await start_profiler(target, duration, profile)
     cpu0 = server_cpu(target.pids)
     started = time.monotonic()
+    beside = asyncio.create_task(during()) if during is not None else None
     await moderator.schedule(warm, measured, rate)
     received = await drain(generators, before + clients * measured, max(10.0, duration))
+    if beside is not None:
+        await beside
     elapsed = time.monotonic() - started
     cpu1 = server_cpu(target.pids)
     for spy in spies:

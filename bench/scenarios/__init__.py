@@ -1,6 +1,6 @@
 """The table of scenarios, numbered as in issue 5; each is a small module.
 
-To add one (kiosks), write a :class:`bench.scenarios.base.Scenario` subclass
+To add one, write a :class:`bench.scenarios.base.Scenario` subclass
 in its own module and list it in :data:`SCENARIOS`.
 """
 
