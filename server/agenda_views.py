@@ -25,7 +25,7 @@ from schedule.model import Programme, Session, Status, pick
 from server.feeds import base_url
 from server.i18n import translate
 from server.schedule_cli import MODES, read_programme, summary
-from server.views import HUB, _error, _execute, redirect, render
+from server.views import GATEWAY, HUB, _error, _execute, redirect, render
 from server.web_auth import actor_from_request, request_language
 
 routes = web.RouteTableDef()
@@ -148,6 +148,9 @@ def _panel(request: web.Request, **extra: Any) -> dict[str, Any]:
         "rooms": [(room.id, pick(room.name, lang)) for room in programme.ordered_rooms()],
         "tracks": [(track.id, pick(track.name, lang)) for track in programme.tracks.values()],
         "session_count": len(programme.sessions),
+        # What one attendance.import may weigh on the organiser's websocket.
+        "organiser_frame": request.app[GATEWAY].frame_limit(
+            actor_from_request(request.app[HUB].state, request)),
     }
     context.update(extra)
     return context

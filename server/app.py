@@ -15,12 +15,11 @@ from server.gateway import Gateway
 from server.hub import Hub
 from server.log import open_log
 from server.settings import Settings
-from server.views import HUB, TEMPLATES, routes
+from server.views import GATEWAY, HUB, TEMPLATES, routes
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-GATEWAY = web.AppKey("gateway", Gateway)
 
 # Personal links and private feeds carry a token in the path; it must never reach a log file.
 _SECRET_PATH = re.compile(r"^/(a|feeds)/[^/?]+")

@@ -25,6 +25,7 @@ class Connection:
     actor: Actor | None = None
     topics: set[str] = field(default_factory=set)
     dropped: bool = False
+    max_frame: int = 64 * 1024  # the largest message this client may send
     # Commands being answered. Most clients are idle: no set until the first command.
     _tasks: set[asyncio.Task[None]] | None = None
 

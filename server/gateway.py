@@ -29,6 +29,7 @@ from server.frames import message_frame
 from server.hub import Hub
 from server.i18n import LANGUAGES, translate
 from server.log import LogUnavailable
+from server.settings import ORGANISER_FRAME
 from server.web_auth import actor_from_request, actor_from_token, request_language
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,12 @@ class Gateway:
         self._presence: set[asyncio.Task[dict[str, Any]]] = set()
         hub.listen(self._after_push)
 
+    def frame_limit(self, actor: Actor | None) -> int:
+        """The largest message a connection signed in as ``actor`` at the upgrade may send."""
+        if actor is not None and actor.role is Role.ORGANISER:
+            return max(self.max_frame, ORGANISER_FRAME)
+        return self.max_frame
+
     def origin_allowed(self, request: web.Request) -> bool:
         """Browsers send ``Origin``: it must be this server's or a configured one."""
         origin = request.headers.get("Origin")
@@ -79,15 +86,16 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if not self.origin_allowed(request):
             raise web.HTTPForbidden(text="origin not allowed")
-        # The hard limit sits above max_frame so that an oversized message can
+        actor = actor_from_request(self.hub.state, request)
+        limit = self.frame_limit(actor)
+        # The hard limit sits above the frame limit so that an oversized message can
         # still be answered with an error; past it aiohttp closes with 1009.
-        ws = web.WebSocketResponse(compress=False, heartbeat=HEARTBEAT,
-                                   max_msg_size=4 * self.max_frame)
+        ws = web.WebSocketResponse(compress=False, heartbeat=HEARTBEAT, max_msg_size=4 * limit)
         await ws.prepare(request)
         transport = request.transport
         assert transport is not None
         connection = Connection(transport, self.send_limit, lang=request_language(request),
-                                actor=actor_from_request(self.hub.state, request))
+                                actor=actor, max_frame=limit)
         self.hub.connect(connection)
         try:
             async for message in ws:
@@ -107,18 +115,18 @@ class Gateway:
     async def receive(self, connection: Connection, text: str) -> None:
         message_id = None
         try:
-            too_large = len(text) > self.max_frame
+            too_large = len(text) > connection.max_frame
             try:
                 message = self.parse(text)
             except Refusal:
                 if too_large:
-                    raise self.too_large() from None
+                    raise self.too_large(connection) from None
                 raise
             message_id = message.get("id")
             # Parsed first (aiohttp bounds it to 4x the limit) so that the refusal
             # names the command: its sender stops waiting instead of retrying.
             if too_large:
-                raise self.too_large()
+                raise self.too_large(connection)
             reply = await self.dispatch(connection, message)
         except Refusal as refusal:
             self.send_error(connection, message_id, refusal)
@@ -135,9 +143,10 @@ class Gateway:
             self.send_error(connection, message_id, Refusal(
                 reply["code"], reply["message"], **reply.get("params", {})), seq=reply.get("seq"))
 
-    def too_large(self) -> Refusal:
+    @staticmethod
+    def too_large(connection: Connection) -> Refusal:
         return Refusal("request.too-large", N_("Message larger than {limit} bytes."),
-                       limit=self.max_frame)
+                       limit=connection.max_frame)
 
     @staticmethod
     def parse(text: str) -> dict[str, Any]:

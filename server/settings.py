@@ -10,6 +10,11 @@ def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip().rstrip("/") for v in (value or "").split(",") if v.strip())
 
 
+# Organisers send whole attendee lists and programmes in one command: their connections
+# accept messages this large (or RENCONTRE_MAX_FRAME, if larger).
+ORGANISER_FRAME = 4 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting, with its environment variable.

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from engine.messages import Actor, Refusal, Role
 from engine.snapshots import is_staff, may_view
+from server.gateway import Gateway
 from server.hub import Hub
 from server.i18n import LANGUAGES, gettext, translate
 from server.log import LogUnavailable
@@ -22,6 +23,7 @@ from server.web_auth import (
 )
 
 HUB = web.AppKey("hub", Hub)
+GATEWAY = web.AppKey("gateway", Gateway)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 
 routes = web.RouteTableDef()

@@ -6,7 +6,9 @@ import { lang, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const MAX = 16 * 1024 * 1024;
-const MAX_FRAME = 64 * 1024; // RENCONTRE_MAX_FRAME's default, in characters as the server counts
+const MAX_PEOPLE = 5000; // per attendance.import (docs/protocol.md)
+// The largest message this page's websocket may send, as the server counts it (characters).
+const MAX_FRAME = Number(document.getElementById("att-import")?.dataset.maxFrame) || 64 * 1024;
 const form = document.getElementById("import-form");
 
 if (form) {
@@ -104,13 +106,13 @@ function mountAttendance() {
       say(importStatus, t("The file has no attendees."), true);
       return;
     }
-    // The server answers a message longer than its frame limit without its id, so the
-    // page would wait for ever (and send it again at each reconnect): check first.
+    // Past four times its frame limit the server closes the connection, and the shared
+    // client would send the message again at each reconnect: check first.
     const count = read.people.length;
     const size = JSON.stringify({ type: "attendance.import", id: "0".repeat(64),
                                   data: { people: read.people } }).length;
-    if (size > MAX_FRAME) {
-      const max = Math.max(1, Math.floor((count * MAX_FRAME) / size) - 1);
+    if (size > MAX_FRAME || count > MAX_PEOPLE) {
+      const max = Math.min(MAX_PEOPLE, Math.max(1, Math.floor((count * MAX_FRAME) / size) - 1));
       say(importStatus, t("The file is too large to send in one piece ({count} people): split it into files of at most {max} people.", { count, max }), true);
       return;
     }

@@ -72,13 +72,14 @@ async def test_two_kiosks_offline_queue_and_name_search(start_server, new_page, 
         re.compile(r"^Nobody was imported\. Line 3 of the file: "))
     await expect(import_status).to_have_class(re.compile(r"\berror\b"))
     await expect(organiser.locator("#att-registered")).to_have_text(str(DEMO + 1))
-    # A file too large for one websocket message is refused before it is sent.
-    crowd = "name\n" + "".join(f"Person number {n}\n" for n in range(4000))
+    # A file too large for one websocket message (4 MiB for organisers) is refused before
+    # it is sent.
+    crowd = "name\n" + "".join(f"Person number {n}\n" for n in range(120_000))
     await upload.get_by_label("Attendee file (CSV)").set_input_files(
         {"name": "crowd.csv", "mimeType": "text/csv", "buffer": crowd.encode()})
     await upload.get_by_role("button", name="Import the attendees").click()
     await expect(import_status).to_have_text(re.compile(
-        r"^The file is too large to send in one piece \(4000 people\): split it into files "
+        r"^The file is too large to send in one piece \(120000 people\): split it into files "
         r"of at most \d+ people\.$"))
     await upload.get_by_label("Attendee file (CSV)").set_input_files(
         {"name": "people.csv", "mimeType": "text/csv", "buffer": ATTENDEES_CSV.encode()})

@@ -164,3 +164,21 @@ async def test_the_sessions_report_counts_people_on_site_and_online(app_client):
             rows["s03"]["poll_ballots"]) == ("2", "1", "1")
     assert rows["s04"]["entered_on_site"] == "0"
     await close(organiser, kiosk, attendee)
+
+
+async def test_an_organiser_imports_a_whole_attendee_list_in_one_command(app_client):
+    organiser = await Client.connect(ws_url(app_client), app_client.tokens["Organiser"],
+                                     additional_headers=_cookie(app_client, "Organiser"),
+                                     max_size=None)
+    people = [{"name": f"Delegate {n}", "organisation": "Ciudad de Querétaro",
+               "city": "Querétaro"} for n in range(5000)]
+    result = await organiser.call("attendance.import", {"people": people})
+    assert result["count"] == 5000
+    kiosk = await pair(ws_url(app_client), organiser, "Door")
+    big = await kiosk.send("attendance.search", {"query": "x" * 70_000})
+    assert big["code"] == "request.too-large", "other roles keep the usual limit"
+    await close(organiser, kiosk)
+
+
+def _cookie(app_client, label: str) -> dict[str, str]:
+    return {"Cookie": f"rencontre_token={app_client.tokens[label]}"}
