@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,8 @@ class Staff:
         """Send a command; the future resolves with its answer."""
         assert self.ws is not None
         self.count += 1
-        message_id = f"s{self.count}"
+        # An id is the idempotency key of the principal, across its connections: unique.
+        message_id = f"s{self.count}-{uuid.uuid4().hex}"
         future = asyncio.get_running_loop().create_future()
         self.waiters[message_id] = future
         await self.ws.send(json.dumps({"type": type, "id": message_id, "data": data}))
