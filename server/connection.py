@@ -23,7 +23,8 @@ class Connection:
     send_limit: int
     lang: str = "en"
     actor: Actor | None = None
-    topics: set[str] = field(default_factory=set)
+    # A handful of topics per client: a list costs a third of a set's memory.
+    topics: list[str] = field(default_factory=list)
     dropped: bool = False
     max_frame: int = 64 * 1024  # the largest message this client may send
     # Commands being answered. Most clients are idle: no set until the first command.

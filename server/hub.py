@@ -281,10 +281,12 @@ class Hub:
 
     def subscribe(self, connection: Connection, topic: str) -> None:
         self.topics.setdefault(topic, set()).add(connection)
-        connection.topics.add(topic)
+        if topic not in connection.topics:
+            connection.topics.append(topic)
 
     def unsubscribe(self, connection: Connection, topic: str) -> None:
-        connection.topics.discard(topic)
+        if topic in connection.topics:
+            connection.topics.remove(topic)
         subscribers = self.topics.get(topic)
         if subscribers is not None:
             subscribers.discard(connection)
