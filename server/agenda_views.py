@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from babel.dates import format_date
 
+from attendance.registrations import fold
 from attendance.report import export_csv, export_sessions_csv
 from engine.messages import N_, Actor, Role
 from engine.snapshots import is_staff, may_view
@@ -232,3 +233,26 @@ async def organiser_import(request: web.Request) -> web.Response:
     sessions, rooms = summary(programme)
     return page(200, imported={"sessions": sessions, "rooms": rooms}, filename=filename,
                 mode=mode)
+
+
+BADGE_KINDS = ("onsite", "remote", "all")
+
+
+@routes.get("/organiser/badges")
+async def badges(request: web.Request) -> web.Response:
+    """Printable badges with their QR codes: on-site people by default, ``?kind=all``
+    for everyone. The QR codes are drawn in the browser (``static/js/badges.js``)."""
+    actor, refused = _organiser(request)
+    if refused is not None:
+        return refused
+    kind = request.query.get("kind", "onsite")
+    if kind not in BADGE_KINDS:
+        kind = "onsite"
+    state = request.app[HUB].state
+    event = state.programme.event
+    people = sorted((r for r in state.attendance.registrations.values()
+                     if kind == "all" or r.kind == kind),
+                    key=lambda r: (fold(r.name), r.badge))
+    return render(request, "badges.html", actor=actor, page="badges", kind=kind,
+                  people=people, event_name=pick(event.name, request_language(request))
+                  if event else "")

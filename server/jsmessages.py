@@ -219,4 +219,7 @@ JS_MESSAGES = [
     N_("{name} is registered, badge {badge}."),
     N_("The file is too large to send in one piece ({count} people): split it into files of "
        "at most {max} people."),
+    # Printable badges (static/js/badges.js).
+    N_("QR code of badge {code}"),
+    N_("This badge code cannot be made into a QR code."),
 ]
