@@ -221,5 +221,6 @@ JS_MESSAGES = [
        "at most {max} people."),
     # Printable badges (static/js/badges.js).
     N_("QR code of badge {code}"),
+    N_("QR code of {address}"),
     N_("This badge code cannot be made into a QR code."),
 ]

@@ -6,6 +6,7 @@
 import { clock, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
 import { ballotsText, drawResults, hasCounts, PollRoom } from "./polls.js";
+import { qrSvg } from "./qr.js";
 import { Socket } from "./socket.js";
 
 const screen = document.getElementById("stage");
@@ -16,6 +17,7 @@ const body = document.getElementById("stage-body");
 const band = document.getElementById("stage-announcement");
 const join = document.getElementById("stage-join");
 const url = document.getElementById("stage-url");
+const qr = document.getElementById("stage-qr");
 const clockLine = document.getElementById("stage-clock");
 const socket = new Socket({ hello: { lang } });
 const room = new QARoom(socket, null);
@@ -204,7 +206,13 @@ function renderJoin(session) {
   join.hidden = over;
   if (over) return;
   const base = (screen.dataset.public || location.origin).replace(/\/+$/, "");
-  url.textContent = `${base.replace(/^https?:\/\//, "")}/live/${encodeURIComponent(session.id)}`;
+  const address = `${base}/live/${encodeURIComponent(session.id)}`;
+  url.textContent = address.replace(/^https?:\/\//, "");
+  // Phones in the room scan it rather than type the address.
+  if (qr.dataset.address !== address) {
+    qr.dataset.address = address;
+    qr.replaceChildren(qrSvg(address, t("QR code of {address}", { address })));
+  }
 }
 
 function renderAnnouncement() {

@@ -54,6 +54,9 @@ async def test_ask_approve_highlight_upvote_and_stage(start_server, new_page, pa
     await expect(stage.locator("#stage-title")).to_have_text(TITLE)
     await expect(stage.locator("#stage-url")).to_have_text(
         f"127.0.0.1:{server.port}/live/{SESSION}")
+    # Phones in the room scan the live page's address from the screen.
+    await expect(stage.locator("#stage-qr svg title")).to_have_text(
+        f"QR code of {server.url}/live/{SESSION}")
     await expect(stage.locator("#stage")).to_have_attribute("data-mode", "waiting")
 
     # A, on a phone: the personal link signs in, then the session's live page.
