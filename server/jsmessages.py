@@ -222,5 +222,8 @@ JS_MESSAGES = [
     # Printable badges (static/js/badges.js).
     N_("QR code of badge {code}"),
     N_("QR code of {address}"),
+    N_("Undo"),
+    N_("Undo the check-in of {name}"),
+    N_("The check-in of {name} is undone."),
     N_("This badge code cannot be made into a QR code."),
 ]

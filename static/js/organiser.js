@@ -2,7 +2,7 @@
 // import; attendance counts, registering people one by one or from a CSV file.
 
 import { attendeesFromCsv } from "./attendee_csv.js";
-import { lang, showConnection, t } from "./i18n.js";
+import { clock, lang, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const MAX = 16 * 1024 * 1024;
@@ -40,15 +40,66 @@ function mountAttendance() {
   const socket = new Socket({ hello: { lang } });
   showConnection(socket, $("conn"));
 
+  const RECENT = 10;
+  let recent = [];
+
   function setCounts(counts) {
     $("att-registered").textContent = String(counts.registered);
     $("att-checked-in").textContent = String(counts.checked_in);
   }
   socket.addEventListener("snapshot", (event) => {
-    if (event.detail.attendance) setCounts(event.detail.attendance);
+    if (!event.detail.attendance) return;
+    setCounts(event.detail.attendance);
+    recent = event.detail.attendance.recent.slice(0, RECENT);
+    drawRecent();
   });
   for (const type of ["attendance.registered", "checkin.recorded", "checkin.undone"]) {
     socket.addEventListener(type, (event) => setCounts(event.detail.counts));
+  }
+  socket.addEventListener("checkin.recorded", (event) => {
+    const checkin = event.detail;
+    recent = [checkin, ...recent.filter((c) => c.registration.id !== checkin.registration.id)]
+      .slice(0, RECENT);
+    drawRecent();
+  });
+  socket.addEventListener("checkin.undone", (event) => {
+    recent = recent.filter((c) => c.registration.id !== event.detail.registration.id);
+    drawRecent();
+  });
+
+  // -- the latest check-ins, each with an undo for a kiosk's mistake --
+  function drawRecent() {
+    const list = $("att-recent");
+    if (!recent.length) {
+      const empty = document.createElement("li");
+      empty.textContent = t("No check-ins yet.");
+      list.replaceChildren(empty);
+      return;
+    }
+    list.replaceChildren(...recent.map((checkin) => {
+      const item = document.createElement("li");
+      const who = document.createElement("strong");
+      who.textContent = checkin.registration.name;
+      const what = document.createElement("span");
+      what.textContent = ` · ${clock(checkin.at * 1000)} · ${checkin.device} `;
+      const undo = document.createElement("button");
+      undo.type = "button";
+      undo.className = "secondary";
+      undo.textContent = t("Undo");
+      undo.setAttribute("aria-label", t("Undo the check-in of {name}", { name: checkin.registration.name }));
+      undo.addEventListener("click", async () => {
+        undo.disabled = true;
+        try {
+          await socket.call("checkin.undo", { registration: checkin.registration.id });
+          say($("att-undo-status"), t("The check-in of {name} is undone.", { name: checkin.registration.name }));
+        } catch (error) {
+          undo.disabled = false;
+          say($("att-undo-status"), error.message, true);
+        }
+      });
+      item.append(who, what, undo);
+      return item;
+    }));
   }
 
   function say(element, text, isError = false) {

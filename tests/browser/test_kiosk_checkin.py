@@ -158,7 +158,17 @@ async def test_two_kiosks_offline_queue_and_name_search(start_server, new_page, 
     await expect(a.locator("#count-in")).to_have_text("3")
     await expect(b.locator("#count-in")).to_have_text("3")
     await expect(organiser.locator("#att-checked-in")).to_have_text("3")
+    await expect(organiser.locator("#att-recent > li").first).to_contain_text("Lucía Fernández")
     await screenshot(organiser, "organiser-attendance")
+    # A mistaken check-in is undone from the organiser panel; every kiosk counts it back.
+    await organiser.get_by_role("button", name="Undo the check-in of Lucía Fernández").click()
+    await expect(organiser.locator("#att-undo-status")).to_have_text(
+        "The check-in of Lucía Fernández is undone.")
+    await expect(organiser.locator("#att-recent")).not_to_contain_text("Lucía Fernández")
+    await expect(b.locator("#count-in")).to_have_text("2")
+    await a.get_by_label("Name, organisation, city or badge code").fill("lucia valpa")
+    await found.get_by_role("button", name="Check in").click()
+    await expect(a.locator("#count-in")).to_have_text("3")
     # Found again: she shows as checked in, with no button.
     await a.get_by_label("Name, organisation, city or badge code").fill("fernandez")
     await expect(found).to_contain_text(re.compile(rf"Checked in at {TIME}"))
