@@ -8,13 +8,13 @@ is refused instead of checking in someone else.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine.fields import Blob, Choice, Id, Text, check_fields
 from engine.messages import N_, Command, Decision, Event, Refusal, Role
 from engine.registry import applies, command, publishes
+from engine.text import fold
 
 if TYPE_CHECKING:
     from engine.state import EventState
@@ -86,17 +86,15 @@ def badge_code(number: int) -> str:
     return digits + check_digit(digits)
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: "Peña" is found as "pena"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _people(state: EventState, people: list[Any], seq: int,
-            rows: bool = True) -> list[dict[str, Any]]:
+def _people(state: EventState, people: list[Any], rows: bool = True) -> list[dict[str, Any]]:
     """``people`` checked and given ids and badges; refuses the first wrong row
     (naming the row when ``rows``, for imports)."""
-    taken = dict(state.attendance.by_badge)
+    registered = state.attendance.by_badge
+    new: set[str] = set()
+
+    def taken(badge: str) -> bool:
+        return badge in registered or badge in new
+
     number = state.attendance.next_code
     out = []
     for row, person in enumerate(people, start=1):
@@ -108,22 +106,22 @@ def _people(state: EventState, people: list[Any], seq: int,
             raise Refusal("attendance.invalid", N_("Row {row}: {field} is missing or wrong."),
                           row=row, field=refusal.params.get("field", "")) from None
         if "badge" not in data:
-            while badge_code(number) in taken:
+            while taken(badge_code(number)):
                 number += 1
             data["badge"] = badge_code(number)
             number += 1
-        if data["badge"] in taken:
+        if taken(data["badge"]):
             raise Refusal("attendance.badge-taken", N_("Badge {badge} belongs to someone else."),
                           badge=data["badge"], row=row)
-        taken[data["badge"]] = ""
-        out.append({"id": f"r{seq}-{row}", "kind": "onsite", **data})
+        new.add(data["badge"])
+        out.append({"id": f"r{state.seq}-{row}", "kind": "onsite", **data})
     return out
 
 
 @command("attendance.register", roles=ORGANISER, fields=PERSON)
 def register(state: EventState, cmd: Command) -> Decision:
     """Register one person; a badge code is made unless one is given."""
-    person = _people(state, [cmd.data], state.seq, rows=False)[0]
+    person = _people(state, [cmd.data], rows=False)[0]
     return Decision([Event("attendance.registered", {"people": [person], "at": cmd.at})],
                     {"id": person["id"], "badge": person["badge"]})
 
@@ -135,7 +133,7 @@ def import_people(state: EventState, cmd: Command) -> Decision:
     if not isinstance(people, list) or not people:
         raise Refusal("attendance.invalid", N_("Row {row}: {field} is missing or wrong."),
                       row=1, field="people")
-    checked = _people(state, people, state.seq)
+    checked = _people(state, people)
     return Decision([Event("attendance.registered", {"people": checked, "at": cmd.at})],
                     {"count": len(checked), "badges": [p["badge"] for p in checked]})
 

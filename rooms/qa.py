@@ -9,7 +9,6 @@ votes that count; nothing can be asked in a cancelled or ended session.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from engine.fields import Bool, Choice, Id, Text
 from engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
 from engine.registry import applies, command, publishes
+from engine.text import fold
 from schedule.lookup import session_of
 from schedule.model import LANGUAGES, Status
 
@@ -106,12 +106,6 @@ class QA:
         if room is None:
             room = self.rooms[session] = QARoom(session)
         return room
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so that filters match ``Idiota`` and ``idióta`` alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def filtered(qa: QA, text: str, language: str) -> bool:

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from babel.dates import format_date
 
-from attendance.registrations import fold
 from attendance.report import export_csv, export_sessions_csv
 from engine.messages import N_, Actor, Role
 from engine.snapshots import is_staff, may_view
+from engine.text import fold
 from schedule.formats import ImportProblems
 from schedule.model import Programme, Session, Status, pick
 from server.feeds import base_url

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +31,8 @@ class Connection:
     _tasks: set[asyncio.Task[None]] | None = None
 
     @property
-    def in_flight(self) -> set[asyncio.Task[None]]:
-        return self._tasks or set()
+    def in_flight(self) -> Collection[asyncio.Task[None]]:
+        return self._tasks or ()
 
     def run(self, handler: Coroutine[Any, Any, None]) -> None:
         """Answer a command concurrently with this client's others."""
