@@ -3,11 +3,9 @@ and per session, how many came in person and online."""
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from engine.reports import iso, spreadsheet_csv
 from schedule.model import pick
 
 if TYPE_CHECKING:
@@ -18,11 +16,6 @@ SESSION_COLUMNS = ["session", "title", "room", "start", "status", "capacity", "e
 COLUMNS = ["id", "name", "organisation", "city", "kind", "badge", "checked_in_at",
            "checked_in_by", "scanned_offline_at", "sessions_entered", "sessions_online"]
 
-
-def _iso(moment: float | None) -> str:
-    if moment is None:
-        return ""
-    return datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
 
 
 def rows(state: EventState) -> list[dict[str, Any]]:
@@ -38,9 +31,9 @@ def rows(state: EventState) -> list[dict[str, Any]]:
                          if registration.principal in people), key=lambda s: order.get(s, 0))
         out.append({
             **registration.to_json(),
-            "checked_in_at": _iso(checkin.at if checkin else None),
+            "checked_in_at": iso(checkin.at if checkin else None),
             "checked_in_by": checkin.device if checkin else "",
-            "scanned_offline_at": _iso(checkin.offline_at if checkin else None),
+            "scanned_offline_at": iso(checkin.offline_at if checkin else None),
             "sessions_entered": " ".join(entered), "sessions_online": " ".join(online),
         })
     return out
@@ -56,7 +49,7 @@ def session_rows(state: EventState) -> list[dict[str, Any]]:
         qa_room = state.qa.rooms.get(session.id)
         out.append({
             "session": session.id, "title": pick(session.title, "en"), "room": session.room,
-            "start": _iso(session.start.timestamp()), "status": session.status.value,
+            "start": iso(session.start.timestamp()), "status": session.status.value,
             "capacity": room.capacity if room is not None and room.capacity else "",
             "entered_on_site": len(attendance.entries.get(session.id, ())),
             "followed_online": len(attendance.online.get(session.id, ())),
@@ -68,21 +61,9 @@ def session_rows(state: EventState) -> list[dict[str, Any]]:
 
 def export_csv(state: EventState) -> bytes:
     """Every registration, as CSV."""
-    return _csv(COLUMNS, rows(state))
+    return spreadsheet_csv(COLUMNS, rows(state))
 
 
 def export_sessions_csv(state: EventState) -> bytes:
     """Every session's attendance, as CSV."""
-    return _csv(SESSION_COLUMNS, session_rows(state))
-
-
-def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
-    """UTF-8 with a byte order mark, so that spreadsheets show accents right."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns)
-    writer.writeheader()
-    for row in rows:
-        # A leading = + - @ would run as a formula in a spreadsheet.
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v and v[0] in "=+-@" else v)
-                         for k, v in row.items()})
-    return ("\ufeff" + out.getvalue()).encode()
+    return spreadsheet_csv(SESSION_COLUMNS, session_rows(state))

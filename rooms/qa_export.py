@@ -3,12 +3,10 @@ also holds the session's polls with their counts."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from engine.reports import iso, spreadsheet_csv
 from rooms.qa import ranked
 from schedule.model import pick
 
@@ -18,9 +16,6 @@ if TYPE_CHECKING:
 COLUMNS = ["id", "status", "text", "original", "language", "votes", "answered", "pinned",
            "reply", "author_name", "asked_at"]
 
-
-def _iso(moment: float) -> str:
-    return datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
 
 
 def rows(state: EventState, session: str) -> list[dict[str, Any]]:
@@ -32,7 +27,7 @@ def rows(state: EventState, session: str) -> list[dict[str, Any]]:
         "id": q.id, "status": q.status.value, "text": q.text, "original": q.original or "",
         "language": q.language, "votes": len(q.voters), "answered": q.answered,
         "pinned": q.pinned, "reply": q.reply or "", "author_name": q.author_name or "",
-        "asked_at": _iso(q.asked_at),
+        "asked_at": iso(q.asked_at),
     } for q in ranked(questions)]
 
 
@@ -42,22 +37,14 @@ def export_json(state: EventState, session: str) -> bytes:
                             "start": item.to_json()["start"], "room": item.room},
                 "questions": rows(state, session),
                 "polls": [{**poll.view(staff=True),
-                           "opened_at": _iso(poll.opened_at) if poll.opened_at else None,
-                           "closed_at": _iso(poll.closed_at) if poll.closed_at else None}
+                           "opened_at": iso(poll.opened_at) if poll.opened_at else None,
+                           "closed_at": iso(poll.closed_at) if poll.closed_at else None}
                           for poll in state.polls.of(session)]}
     return json.dumps(document, ensure_ascii=False, indent=2).encode()
 
 
 def export_csv(state: EventState, session: str) -> bytes:
-    """UTF-8 with a byte order mark, so that spreadsheets show accents right."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS)
-    writer.writeheader()
-    for row in rows(state, session):
-        # A leading = + - @ would run as a formula in a spreadsheet.
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v and v[0] in "=+-@" else v)
-                         for k, v in row.items()})
-    return ("\ufeff" + out.getvalue()).encode()
+    return spreadsheet_csv(COLUMNS, rows(state, session))
 
 
 def filename(state: EventState, session: str, extension: str) -> str:
