@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from access.directory import (
+from rencontre.access.directory import (
     Minted,
     PairingCode,
     Principal,
@@ -13,12 +13,12 @@ from access.directory import (
     new_pairing_code,
     normalise_code,
 )
-from engine.fields import Bool, Choice, Id, Int, Text
-from engine.messages import N_, Command, Decision, Event, Refusal, Role
-from engine.registry import applies, command, publishes
+from rencontre.engine.fields import Bool, Choice, Id, Int, Text
+from rencontre.engine.messages import N_, Command, Decision, Event, Refusal, Role
+from rencontre.engine.registry import applies, command, publishes
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 ORGANISER = frozenset({Role.ORGANISER})
 PAIRING_MINUTES = 15

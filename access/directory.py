@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.messages import Role
+from rencontre.engine.messages import Role
 
 SECRET_BYTES = 24
 

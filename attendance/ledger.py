@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from attendance.registrations import ATTENDANCE_TOPICS, CheckIn, Registration
-from engine.fields import Id, Int
-from engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
-from engine.registry import applies, command, publishes
-from schedule.lookup import session_of
-from schedule.model import RoomKind, Status
+from rencontre.attendance.registrations import ATTENDANCE_TOPICS, CheckIn, Registration
+from rencontre.engine.fields import Id, Int
+from rencontre.engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
+from rencontre.engine.registry import applies, command, publishes
+from rencontre.schedule.lookup import session_of
+from rencontre.schedule.model import RoomKind, Status
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 SCANNERS = STAFF | {Role.KIOSK}
 RECENT = 20

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.fields import Blob, Choice, Id, Text, check_fields
-from engine.messages import N_, Command, Decision, Event, Refusal, Role
-from engine.registry import applies, command, publishes
-from engine.text import fold
+from rencontre.engine.fields import Blob, Choice, Id, Text, check_fields
+from rencontre.engine.messages import N_, Command, Decision, Event, Refusal, Role
+from rencontre.engine.registry import applies, command, publishes
+from rencontre.engine.text import fold
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 ORGANISER = frozenset({Role.ORGANISER})
 KINDS = ("onsite", "remote")

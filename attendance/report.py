@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.reports import iso, spreadsheet_csv
-from schedule.model import pick
+from rencontre.engine.reports import iso, spreadsheet_csv
+from rencontre.schedule.model import pick
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 SESSION_COLUMNS = ["session", "title", "room", "start", "status", "capacity", "entered_on_site",
                    "followed_online", "questions", "poll_ballots"]

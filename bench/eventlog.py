@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from access.directory import mint
-from engine.core import Engine
-from engine.messages import Actor, Command, Role
-from schedule.demo import ZONE, demo_programme
-from server.log.base import decode, encode
-from server.log.sqlite import SCHEMA
+from rencontre.access.directory import mint
+from rencontre.engine.core import Engine
+from rencontre.engine.messages import Actor, Command, Role
+from rencontre.schedule.demo import ZONE, demo_programme
+from rencontre.server.log.base import decode, encode
+from rencontre.server.log.sqlite import SCHEMA
 
 ORGANISER = Actor("system", Role.ORGANISER, "Rencontre")
 TEXTS = (

@@ -151,7 +151,7 @@ class Rencontre(Target):
             port = free_port()
             # A fresh directory per target: scenarios must not inherit each other's logs.
             data = self.data or Path(tempfile.mkdtemp(dir=self.workdir, prefix="data-"))
-            command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port),
+            command = [sys.executable, "-m", "rencontre.server.cli", "serve", "--port", str(port),
                        "--data", str(data), "--demo", "--public-url", f"http://127.0.0.1:{port}"]
             if self.redis_url:
                 command += ["--redis", self.redis_url]

@@ -6,11 +6,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import engine.areas  # noqa: F401  (fills the registry)
-from engine.fields import check_fields
-from engine.messages import N_, Command, Push, Refusal
-from engine.registry import CommandSpec, Registry, registry
-from engine.state import EventState
+import rencontre.engine.areas  # noqa: F401  (fills the registry)
+from rencontre.engine.fields import check_fields
+from rencontre.engine.messages import N_, Command, Push, Refusal
+from rencontre.engine.registry import CommandSpec, Registry, registry
+from rencontre.engine.state import EventState
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from engine.messages import N_, Refusal
+from rencontre.engine.messages import N_, Refusal
 
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
 

@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from engine.fields import Field
-from engine.messages import Command, Decision, Event, Role
+from rencontre.engine.fields import Field
+from rencontre.engine.messages import Command, Decision, Event, Role
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 Handler = Callable[["EventState", Command], Decision]
 Applier = Callable[["EventState", Event], None]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from attendance.ledger import summary as attendance_summary
-from engine.messages import N_, Actor, Refusal, Role
-from engine.state import EventState
-from rooms.announcements import visible
-from rooms.polls import polls_snapshot
-from rooms.qa import qa_snapshot
+from rencontre.attendance.ledger import summary as attendance_summary
+from rencontre.engine.messages import N_, Actor, Refusal, Role
+from rencontre.engine.state import EventState
+from rencontre.rooms.announcements import visible
+from rencontre.rooms.polls import polls_snapshot
+from rencontre.rooms.qa import qa_snapshot
 
 RECENT_CHANGES = 100
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from access.directory import Directory
-from attendance.registrations import Attendance
-from engine.outcomes import Outcomes
-from rooms.announcements import Board
-from rooms.polls import Polls
-from rooms.qa import QA
-from schedule.agenda import Agendas
-from schedule.model import Programme
+from rencontre.access.directory import Directory
+from rencontre.attendance.registrations import Attendance
+from rencontre.engine.outcomes import Outcomes
+from rencontre.rooms.announcements import Board
+from rencontre.rooms.polls import Polls
+from rencontre.rooms.qa import QA
+from rencontre.schedule.agenda import Agendas
+from rencontre.schedule.model import Programme
 
 if TYPE_CHECKING:
-    from schedule.changes import Change
+    from rencontre.schedule.changes import Change
 
 
 @dataclass(slots=True)

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.fields import Id, Int, Text
-from engine.messages import N_, STAFF, Command, Decision, Event, Refusal
-from engine.registry import applies, command, publishes
+from rencontre.engine.fields import Id, Int, Text
+from rencontre.engine.messages import N_, STAFF, Command, Decision, Event, Refusal
+from rencontre.engine.registry import applies, command, publishes
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 MAX_MINUTES = 7 * 24 * 60
 

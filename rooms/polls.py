@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from engine.fields import Bool, Choice, Id, IntList, Text, TextList
-from engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
-from engine.registry import applies, command, publishes
-from schedule.lookup import session_of
+from rencontre.engine.fields import Bool, Choice, Id, IntList, Text, TextList
+from rencontre.engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
+from rencontre.engine.registry import applies, command, publishes
+from rencontre.schedule.lookup import session_of
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 VOTERS = frozenset({Role.ATTENDEE, Role.MODERATOR, Role.ORGANISER})
 MAX_OPTIONS = 10

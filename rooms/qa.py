@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from engine.fields import Bool, Choice, Id, Text
-from engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
-from engine.registry import applies, command, publishes
-from engine.text import fold
-from schedule.lookup import session_of
-from schedule.model import LANGUAGES, Status
+from rencontre.engine.fields import Bool, Choice, Id, Text
+from rencontre.engine.messages import N_, STAFF, Actor, Command, Decision, Event, Refusal, Role
+from rencontre.engine.registry import applies, command, publishes
+from rencontre.engine.text import fold
+from rencontre.schedule.lookup import session_of
+from rencontre.schedule.model import LANGUAGES, Status
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 ASKERS = frozenset({Role.ATTENDEE, Role.MODERATOR, Role.ORGANISER})
 VOTERS = ASKERS

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from engine.reports import iso, spreadsheet_csv
-from rooms.qa import ranked
-from schedule.model import pick
+from rencontre.engine.reports import iso, spreadsheet_csv
+from rencontre.rooms.qa import ranked
+from rencontre.schedule.model import pick
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 COLUMNS = ["id", "status", "text", "original", "language", "votes", "answered", "pinned",
            "reply", "author_name", "asked_at"]

@@ -7,14 +7,14 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from access.directory import SECRET_BYTES, Minted, hash_secret
-from engine.fields import Id
-from engine.messages import EVERYONE, Command, Decision, Event
-from engine.registry import applies, command, publishes
-from schedule.lookup import session_of
+from rencontre.access.directory import SECRET_BYTES, Minted, hash_secret
+from rencontre.engine.fields import Id
+from rencontre.engine.messages import EVERYONE, Command, Decision, Event
+from rencontre.engine.registry import applies, command, publishes
+from rencontre.schedule.lookup import session_of
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 
 @dataclass(slots=True)

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from engine.fields import Bool, Id, Int, Localized, Text
-from engine.messages import N_, STAFF, Command, Decision, Event, Refusal
-from engine.registry import applies, command, publishes
-from schedule.lookup import session_of
-from schedule.model import InvalidProgramme, Session, Status, format_time, parse_time
+from rencontre.engine.fields import Bool, Id, Int, Localized, Text
+from rencontre.engine.messages import N_, STAFF, Command, Decision, Event, Refusal
+from rencontre.engine.registry import applies, command, publishes
+from rencontre.schedule.lookup import session_of
+from rencontre.schedule.model import InvalidProgramme, Session, Status, format_time, parse_time
 
 if TYPE_CHECKING:
-    from engine.state import EventState
-    from schedule.model import Programme
+    from rencontre.engine.state import EventState
+    from rencontre.schedule.model import Programme
 
 MAX_DELAY = 24 * 60
 CHANGE_LOG = 500

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from engine.fields import Blob, Choice
-from engine.messages import N_, Command, Decision, Event, Refusal, Role
-from engine.registry import applies, command, publishes
-from schedule.model import InvalidProgramme, Programme, Session
+from rencontre.engine.fields import Blob, Choice
+from rencontre.engine.messages import N_, Command, Decision, Event, Refusal, Role
+from rencontre.engine.registry import applies, command, publishes
+from rencontre.schedule.model import InvalidProgramme, Programme, Session
 
 if TYPE_CHECKING:
-    from engine.state import EventState
+    from rencontre.engine.state import EventState
 
 ORGANISER = frozenset({Role.ORGANISER})
 

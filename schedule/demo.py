@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from schedule.model import format_time
+from rencontre.schedule.model import format_time
 
 ZONE = "America/Mexico_City"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.messages import N_, Command, Refusal
+from rencontre.engine.messages import N_, Command, Refusal
 
 if TYPE_CHECKING:
-    from engine.state import EventState
-    from schedule.model import Session
+    from rencontre.engine.state import EventState
+    from rencontre.schedule.model import Session
 
 
 def session_of(state: EventState, cmd: Command) -> Session:

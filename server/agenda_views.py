@@ -17,17 +17,17 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from babel.dates import format_date
 
-from attendance.report import export_csv, export_sessions_csv
-from engine.messages import N_, Actor, Role
-from engine.snapshots import is_staff, may_view
-from engine.text import fold
-from schedule.formats import ImportProblems
-from schedule.model import Programme, Session, Status, pick
-from server.feeds import base_url
-from server.i18n import translate
-from server.schedule_cli import MODES, read_programme, summary
-from server.views import GATEWAY, HUB, _error, _execute, redirect, render
-from server.web_auth import actor_from_request, request_language
+from rencontre.attendance.report import export_csv, export_sessions_csv
+from rencontre.engine.messages import N_, Actor, Role
+from rencontre.engine.snapshots import is_staff, may_view
+from rencontre.engine.text import fold
+from rencontre.schedule.formats import ImportProblems
+from rencontre.schedule.model import Programme, Session, Status, pick
+from rencontre.server.feeds import base_url
+from rencontre.server.i18n import translate
+from rencontre.server.schedule_cli import MODES, read_programme, summary
+from rencontre.server.views import GATEWAY, HUB, _error, _execute, redirect, render
+from rencontre.server.web_auth import actor_from_request, request_language
 
 routes = web.RouteTableDef()
 

@@ -9,13 +9,13 @@ import jinja2
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from server import feeds
-from server.agenda_views import routes as agenda_routes
-from server.gateway import Gateway
-from server.hub import Hub
-from server.log import open_log
-from server.settings import Settings
-from server.views import GATEWAY, HUB, TEMPLATES, routes
+from rencontre.server import feeds, qa_views
+from rencontre.server.agenda_views import routes as agenda_routes
+from rencontre.server.gateway import Gateway
+from rencontre.server.hub import Hub
+from rencontre.server.log import open_log
+from rencontre.server.settings import Settings
+from rencontre.server.views import GATEWAY, HUB, TEMPLATES, routes
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -50,7 +50,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     app.router.add_routes(routes)
     app.router.add_routes(agenda_routes)
     feeds.install(app, settings)
-    __import__("server.qa_views").qa_views.install(app)  # /live, Q&A panel, exports
+    qa_views.install(app)  # /live, Q&A panel, exports
     app.router.add_get("/ws", gateway.handle)
     app.router.add_static("/static", STATIC, append_version=False)
 

@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from attendance.demo import demo_people
-from engine.messages import Actor, Role
-from schedule.demo import ZONE, demo_programme
-from server.app import AccessLogger, create_app
-from server.hub import Hub
-from server.log import LogUnavailable, open_log
-from server.qa_cli import export_qa_parser
-from server.schedule_cli import import_parser
-from server.settings import Settings
+from rencontre.attendance.demo import demo_people
+from rencontre.engine.messages import Actor, Role
+from rencontre.schedule.demo import ZONE, demo_programme
+from rencontre.server.app import AccessLogger, create_app
+from rencontre.server.hub import Hub
+from rencontre.server.log import LogUnavailable, open_log
+from rencontre.server.qa_cli import export_qa_parser
+from rencontre.server.schedule_cli import import_parser
+from rencontre.server.settings import Settings
 
 SYSTEM = Actor("system", Role.ORGANISER, "Rencontre")
 

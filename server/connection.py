@@ -7,7 +7,7 @@ from collections.abc import Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.messages import Actor
+from rencontre.engine.messages import Actor
 
 
 @dataclass(eq=False, slots=True)

@@ -33,12 +33,12 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from aiohttp import web
 
-from engine.messages import N_
-from schedule.formats import export_csv, export_frab, export_ical, export_schedule_json
-from schedule.model import Localized, Programme, Session, pick
-from server.i18n import LANGUAGES, negotiate, translate
-from server.settings import Settings
-from server.views import HUB
+from rencontre.engine.messages import N_
+from rencontre.schedule.formats import export_csv, export_frab, export_ical, export_schedule_json
+from rencontre.schedule.model import Localized, Programme, Session, pick
+from rencontre.server.i18n import LANGUAGES, negotiate, translate
+from rencontre.server.settings import Settings
+from rencontre.server.views import HUB
 
 PUBLIC_URL = web.AppKey("public_url", str)
 FEED_CACHE = web.AppKey("feed_cache", "FeedCache")

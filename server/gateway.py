@@ -19,18 +19,18 @@ from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
-from attendance.ledger import SCANNERS
-from attendance.registrations import search
-from engine.fields import Text
-from engine.messages import N_, Actor, Push, Refusal, Role
-from engine.snapshots import event_snapshot, is_staff, may_view, room_snapshot
-from server.connection import Connection
-from server.frames import message_frame
-from server.hub import Hub
-from server.i18n import LANGUAGES, translate
-from server.log import LogUnavailable
-from server.settings import ORGANISER_FRAME
-from server.web_auth import actor_from_request, actor_from_token, request_language
+from rencontre.attendance.ledger import SCANNERS
+from rencontre.attendance.registrations import search
+from rencontre.engine.fields import Text
+from rencontre.engine.messages import N_, Actor, Push, Refusal, Role
+from rencontre.engine.snapshots import event_snapshot, is_staff, may_view, room_snapshot
+from rencontre.server.connection import Connection
+from rencontre.server.frames import message_frame
+from rencontre.server.hub import Hub
+from rencontre.server.i18n import LANGUAGES, translate
+from rencontre.server.log import LogUnavailable
+from rencontre.server.settings import ORGANISER_FRAME
+from rencontre.server.web_auth import actor_from_request, actor_from_token, request_language
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from engine.core import Engine, Replay
-from engine.messages import Actor, Command, Push
-from server import snapshots
-from server.collector import Collector
-from server.connection import Connection
-from server.frames import Encoded, message_frame
-from server.log import Log, LogUnavailable
+from rencontre.engine.core import Engine, Replay
+from rencontre.engine.messages import Actor, Command, Push
+from rencontre.server import snapshots
+from rencontre.server.collector import Collector
+from rencontre.server.connection import Connection
+from rencontre.server.frames import Encoded, message_frame
+from rencontre.server.log import Log, LogUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Every string the pages' scripts show, so that Babel extracts and translates them."""
 
-from engine.messages import N_
+from rencontre.engine.messages import N_
 
 JS_MESSAGES = [
     N_("Connecting…"),

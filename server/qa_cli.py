@@ -17,14 +17,14 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from engine.core import Engine
-from engine.state import EventState
-from rooms import qa_export
-from server import snapshots
-from server.hub import Hub
-from server.log import LogUnavailable, open_log
-from server.log.base import Snapshot, decode
-from server.settings import Settings
+from rencontre.engine.core import Engine
+from rencontre.engine.state import EventState
+from rencontre.rooms import qa_export
+from rencontre.server import snapshots
+from rencontre.server.hub import Hub
+from rencontre.server.log import LogUnavailable, open_log
+from rencontre.server.log.base import Snapshot, decode
+from rencontre.server.settings import Settings
 
 FORMATS = ("csv", "json")
 BATCH = 5000

@@ -18,14 +18,14 @@ from urllib.parse import quote
 from aiohttp import web
 from babel.dates import format_date
 
-from engine.snapshots import is_staff, may_view
-from rooms import qa_export
-from rooms.qa import QuestionStatus
-from schedule.model import Programme, Session, pick
-from server.agenda_views import STATUS_LABELS
-from server.i18n import translate
-from server.views import HUB, TEMPLATES, redirect, render
-from server.web_auth import actor_from_request, request_language
+from rencontre.engine.snapshots import is_staff, may_view
+from rencontre.rooms import qa_export
+from rencontre.rooms.qa import QuestionStatus
+from rencontre.schedule.model import Programme, Session, pick
+from rencontre.server.agenda_views import STATUS_LABELS
+from rencontre.server.i18n import translate
+from rencontre.server.views import HUB, TEMPLATES, redirect, render
+from rencontre.server.web_auth import actor_from_request, request_language
 
 routes = web.RouteTableDef()
 
@@ -41,7 +41,7 @@ def install(app: web.Application) -> None:
         return session_days(app[HUB].state, lang)
 
     def qa_public_url() -> str:
-        from server.feeds import PUBLIC_URL  # set by feeds.install, when a public URL is given
+        from rencontre.server.feeds import PUBLIC_URL  # set by feeds.install, when a public URL is given
 
         return app.get(PUBLIC_URL, "")
 

@@ -18,12 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from engine.messages import Actor, Refusal
-from schedule.formats import ImportProblems, load, sniff
-from schedule.model import Programme
-from server.hub import Hub
-from server.log import LogUnavailable, open_log
-from server.settings import Settings
+from rencontre.engine.messages import Actor, Refusal
+from rencontre.schedule.formats import ImportProblems, load, sniff
+from rencontre.schedule.model import Programme
+from rencontre.server.hub import Hub
+from rencontre.server.log import LogUnavailable, open_log
+from rencontre.server.settings import Settings
 
 MODES = ("merge", "replace")
 BAR = 30
@@ -111,7 +111,7 @@ def import_command(args: argparse.Namespace) -> int:
 async def import_file(data: bytes, filename: str, *, mode: str, timezone: str | None,
                       data_dir: str, redis: str | None, out: TextIO = sys.stdout,
                       err: TextIO = sys.stderr) -> int:
-    from server.cli import SYSTEM
+    from rencontre.server.cli import SYSTEM
 
     hub = Hub(open_log(data_dir, redis))
     try:

@@ -17,8 +17,8 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from engine.state import EventState
-from server.log.base import Snapshot
+from rencontre.engine.state import EventState
+from rencontre.server.log.base import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ("engine", "access", "rooms", "schedule")

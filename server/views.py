@@ -7,13 +7,13 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from engine.messages import Actor, Refusal, Role
-from engine.snapshots import is_staff, may_view
-from server.gateway import Gateway
-from server.hub import Hub
-from server.i18n import LANGUAGES, gettext, translate
-from server.log import LogUnavailable
-from server.web_auth import (
+from rencontre.engine.messages import Actor, Refusal, Role
+from rencontre.engine.snapshots import is_staff, may_view
+from rencontre.server.gateway import Gateway
+from rencontre.server.hub import Hub
+from rencontre.server.i18n import LANGUAGES, gettext, translate
+from rencontre.server.log import LogUnavailable
+from rencontre.server.web_auth import (
     LANG_COOKIE,
     TOKEN_COOKIE,
     actor_from_request,
@@ -67,7 +67,7 @@ def _language_page(request: web.Request) -> str:
 
 
 def js_messages(lang: str) -> dict[str, str]:
-    from server.jsmessages import JS_MESSAGES
+    from rencontre.server.jsmessages import JS_MESSAGES
 
     return {message: gettext(lang, message) for message in JS_MESSAGES}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from engine.messages import Actor
-from engine.state import EventState
-from server.i18n import pick_language
+from rencontre.engine.messages import Actor
+from rencontre.engine.state import EventState
+from rencontre.server.i18n import pick_language
 
 TOKEN_COOKIE = "rencontre_token"
 LANG_COOKIE = "rencontre_lang"

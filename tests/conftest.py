@@ -51,10 +51,10 @@ async def app_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
     """An in-process server on each backend, with the demo event and its credentials."""
     from aiohttp.test_utils import TestClient, TestServer
 
-    from server.app import create_app
-    from server.cli import prepare_event
-    from server.settings import Settings
-    from server.views import HUB
+    from rencontre.server.app import create_app
+    from rencontre.server.cli import prepare_event
+    from rencontre.server.settings import Settings
+    from rencontre.server.views import HUB
 
     redis = None
     if request.param == "redis":

@@ -94,7 +94,7 @@ class ServerProcess:
         return f"ws://127.0.0.1:{self.port}/ws"
 
     def start(self) -> ServerProcess:
-        command = [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
+        command = [sys.executable, "-m", "rencontre.server.cli", "serve", "--port", str(self.port),
                    "--data", str(self.data), "--public-url", self.url]
         if self.redis:
             command += ["--redis", self.redis]

@@ -6,7 +6,7 @@ raise ImportProblems listing everything wrong in the file (nothing is imported t
 
 from __future__ import annotations
 
-from schedule.model import Programme
+from rencontre.schedule.model import Programme
 
 from .builder import Progress
 from .csv_format import COLUMNS, REQUIRED, export_csv, import_csv

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from schedule.model import EventInfo, Programme, Room, RoomKind, Session, Speaker, Track
+from rencontre.schedule.model import EventInfo, Programme, Room, RoomKind, Session, Speaker, Track
 
 from .common import HEX_COLOR, SLUG, slugify, zone_named
 from .errors import ImportProblems, Problem

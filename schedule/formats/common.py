@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from schedule.model import LANGUAGES, EventInfo, Programme
+from rencontre.schedule.model import LANGUAGES, EventInfo, Programme
 
 GENERATOR = "Rencontre"
 SLUG = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")

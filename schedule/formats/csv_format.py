@@ -16,7 +16,7 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from schedule.model import LANGUAGES, Programme, Session, Status, pick
+from rencontre.schedule.model import LANGUAGES, Programme, Session, Status, pick
 
 from .builder import ProgrammeBuilder, Progress
 from .common import event_of, tidy

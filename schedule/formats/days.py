@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from schedule.model import Programme, Session, Status
+from rencontre.schedule.model import Programme, Session, Status
 
 from .common import event_of
 

@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, time, timedelta
 
-from schedule.model import EventInfo, Programme, Session, pick
+from rencontre.schedule.model import EventInfo, Programme, Session, pick
 
 from .builder import ProgrammeBuilder, Progress
 from .common import (

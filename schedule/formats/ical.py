@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
 
-from schedule.model import Programme, Session, Status, pick
+from rencontre.schedule.model import Programme, Session, Status, pick
 
 from .builder import ProgrammeBuilder, Progress
 from .common import (

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from jsonschema import Draft7Validator
 
-from schedule.model import RoomKind
+from rencontre.schedule.model import RoomKind
 
 from .builder import ProgrammeBuilder
 from .common import local_date

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from schedule.model import Programme, Session
+from rencontre.schedule.model import Programme, Session
 
 from .builder import ProgrammeBuilder, Progress
 from .common import event_slug, id_from_url, joined, text_key, tidy

@@ -7,7 +7,7 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from schedule.model import Programme, RoomKind, Session, pick
+from rencontre.schedule.model import Programme, RoomKind, Session, pick
 
 from .builder import ProgrammeBuilder, Progress
 from .common import (

@@ -1,15 +1,15 @@
 """The ordered log of accepted commands: SQLite (embedded) or Redis Streams."""
 
-from server.log.base import Log, LogUnavailable
+from rencontre.server.log.base import Log, LogUnavailable
 
 
 def open_log(data_dir: str, redis_url: str | None) -> Log:
     """The log the settings ask for: Redis when a URL is given, else SQLite in ``data_dir``."""
     if redis_url:
-        from server.log.redis import RedisLog
+        from rencontre.server.log.redis import RedisLog
 
         return RedisLog(redis_url)
-    from server.log.sqlite import SQLiteLog
+    from rencontre.server.log.sqlite import SQLiteLog
 
     return SQLiteLog(data_dir)
 

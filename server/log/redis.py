@@ -16,7 +16,7 @@ import logging
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from server.log.base import Entry, Log, LogUnavailable, Snapshot, decode
+from rencontre.server.log.base import Entry, Log, LogUnavailable, Snapshot, decode
 
 log = logging.getLogger(__name__)
 

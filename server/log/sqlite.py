@@ -14,7 +14,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from server.log.base import Entry, Log, LogUnavailable, Snapshot, decode
+from rencontre.server.log.base import Entry, Log, LogUnavailable, Snapshot, decode
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS log (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from server.i18n import translate
+from rencontre.server.i18n import translate
 from tests.browser.pages import connected, sign_in_moderator
 
 pytestmark = pytest.mark.browser

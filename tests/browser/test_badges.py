@@ -13,7 +13,7 @@ import segno
 import segno.encoder
 from playwright.async_api import expect
 
-from attendance.demo import DELEGATES
+from rencontre.attendance.demo import DELEGATES
 from tests.browser.pages import sign_in_organiser
 
 pytestmark = pytest.mark.browser

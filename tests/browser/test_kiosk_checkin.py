@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from attendance.demo import DELEGATES
+from rencontre.attendance.demo import DELEGATES
 from tests.browser.pages import pair_kiosk, scan, sign_in_organiser
 from tests.integration.wsclient import Client
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.cli import SYSTEM
+from rencontre.server.cli import SYSTEM
 
 
 def cookie(app_client, who: str = "attendee") -> dict[str, str]:
@@ -66,7 +66,7 @@ async def test_my_agenda_and_its_feed_state(app_client) -> None:
     assert "Your private feed is off." in text
     assert 'data-on="false"' in text
     attendee = app_client.hub.state.access.verify(app_client.tokens["attendee"])
-    from engine.messages import Actor
+    from rencontre.engine.messages import Actor
 
     actor = Actor(attendee.id, attendee.role, attendee.name)
     outcome = await app_client.hub.execute("agenda.feed-token", {}, actor)

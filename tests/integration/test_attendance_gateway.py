@@ -6,7 +6,7 @@ import asyncio
 import csv
 import io
 
-from attendance.demo import DELEGATES
+from rencontre.attendance.demo import DELEGATES
 from tests.integration.wsclient import Client
 
 PEOPLE = [{"name": "Ana Peña", "city": "Querétaro"}, {"name": "Jean Dupont"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from attendance.demo import DELEGATES
+from rencontre.attendance.demo import DELEGATES
 
 
 def organiser(app_client) -> dict[str, str]:

@@ -8,7 +8,7 @@ import weakref
 
 import websockets
 
-from server.collector import MIN_CLOSED
+from rencontre.server.collector import MIN_CLOSED
 
 
 async def test_closed_connections_are_freed_after_churn(app_client) -> None:

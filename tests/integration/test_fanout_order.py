@@ -7,7 +7,7 @@ import json
 
 import websockets
 
-from server.hub import CHUNK
+from rencontre.server.hub import CHUNK
 from tests.integration.wsclient import Client
 
 POSTS = 6

@@ -21,9 +21,9 @@ import jsonschema
 import pytest
 from aiohttp.test_utils import make_mocked_request
 
-from server.app import AccessLogger
-from server.feeds import FEED_CACHE
-from server.i18n import translate
+from rencontre.server.app import AccessLogger
+from rencontre.server.feeds import FEED_CACHE
+from rencontre.server.i18n import translate
 from tests.integration.wsclient import Client
 from tests.support import ROOT
 
@@ -284,7 +284,7 @@ async def test_round_trip_through_an_empty_server(app_client, tmp_path, start_se
     path.write_bytes(exported)
     data = tmp_path / "empty"
     result = subprocess.run(
-        [sys.executable, "-m", "server.cli", "import-schedule", str(path), "--data", str(data)],
+        [sys.executable, "-m", "rencontre.server.cli", "import-schedule", str(path), "--data", str(data)],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     sessions = len(app_client.hub.state.programme.sessions)

@@ -12,10 +12,10 @@ import pytest
 import websockets
 from aiohttp.test_utils import TestClient, TestServer
 
-from server.app import create_app
-from server.cli import SYSTEM, prepare_event
-from server.settings import Settings
-from server.views import HUB
+from rencontre.server.app import create_app
+from rencontre.server.cli import SYSTEM, prepare_event
+from rencontre.server.settings import Settings
+from rencontre.server.views import HUB
 from tests.integration.wsclient import Client
 
 

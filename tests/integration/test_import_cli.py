@@ -22,11 +22,11 @@ import icalendar
 import pytest
 from aiohttp import FormData
 
-from schedule.formats import load
-from schedule.model import pick
-from server.hub import Hub
-from server.log import open_log
-from server.schedule_cli import ProgressBar
+from rencontre.schedule.formats import load
+from rencontre.schedule.model import pick
+from rencontre.server.hub import Hub
+from rencontre.server.log import open_log
+from rencontre.server.schedule_cli import ProgressBar
 from tests.support import ROOT, wait_for
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "samples"
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason=f"no {SAMPLES}")
 
 def run_import(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", "import-schedule", *map(str, args)],
+        [sys.executable, "-m", "rencontre.server.cli", "import-schedule", *map(str, args)],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 

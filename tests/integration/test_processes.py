@@ -81,7 +81,7 @@ async def test_a_second_process_on_the_same_sqlite_data_is_refused(start_server,
 
     first = start_server()
     result = subprocess.run(
-        [sys.executable, "-m", "server.cli", "serve", "--port", "0", "--data", str(first.data)],
+        [sys.executable, "-m", "rencontre.server.cli", "serve", "--port", "0", "--data", str(first.data)],
         capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
     assert "Redis" in result.stderr

@@ -394,7 +394,7 @@ async def test_exports_are_for_staff(app_client):
 
 def export_qa(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "RENCONTRE_DATA")}
-    return subprocess.run([sys.executable, "-m", "server.cli", "export-qa", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "rencontre.server.cli", "export-qa", *args], cwd=ROOT,
                           env=env, capture_output=True, timeout=60)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from server.hub import Hub
-from server.log import open_log
-from server.log.base import Snapshot
-from server.snapshots import code_version
+from rencontre.server.hub import Hub
+from rencontre.server.log import open_log
+from rencontre.server.log.base import Snapshot
+from rencontre.server.snapshots import code_version
 from tests.unit.helpers import MODERATOR, demo_entries
 
 
@@ -77,7 +77,7 @@ async def _nothing() -> None:
 
 
 async def test_a_snapshot_taken_aside_holds_the_state_at_its_seq(make_log):
-    from server.snapshots import restore, take_aside
+    from rencontre.server.snapshots import restore, take_aside
 
     hub = Hub(make_log())
     await hub.start()

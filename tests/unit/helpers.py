@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from access.directory import mint
-from engine.core import Engine, Replay
-from engine.messages import Actor, Command, Role
-from engine.registry import registry
-from schedule.demo import demo_programme
+from rencontre.access.directory import mint
+from rencontre.engine.core import Engine, Replay
+from rencontre.engine.messages import Actor, Command, Role
+from rencontre.engine.registry import registry
+from rencontre.schedule.demo import demo_programme
 
 ORGANISER = Actor("org", Role.ORGANISER, "Organiser")
 MODERATOR = Actor("mod", Role.MODERATOR, "Moda")

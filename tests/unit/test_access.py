@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from access.directory import hash_secret
-from engine.messages import Refusal, Role
+from rencontre.access.directory import hash_secret
+from rencontre.engine.messages import Refusal, Role
 from tests.unit.helpers import ATTENDEE, ORGANISER, demo_driver, grant
 
 
@@ -72,7 +72,7 @@ def test_a_pairing_code_pairs_one_kiosk_once_before_it_expires():
 def test_two_kiosks_racing_for_one_code_learn_who_was_first():
     driver = demo_driver()
     code = driver.send("kiosk.pairing-code", {"label": "K"})["result"]["code"]
-    from engine.registry import registry
+    from rencontre.engine.registry import registry
 
     prepare = registry.commands["kiosk.pair"].prepare
     entries = [{"type": "kiosk.pair", "data": prepare({"code": code}).data, "at": driver.clock}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.messages import Refusal
-from engine.snapshots import event_snapshot
+from rencontre.engine.messages import Refusal
+from rencontre.engine.snapshots import event_snapshot
 from tests.unit.helpers import ATTENDEE, MODERATOR, demo_driver
 
 

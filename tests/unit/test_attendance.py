@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from attendance.ledger import summary
-from attendance.registrations import badge_code, check_digit, search
-from engine.messages import Actor, Refusal, Role
-from engine.snapshots import event_snapshot
+from rencontre.attendance.ledger import summary
+from rencontre.attendance.registrations import badge_code, check_digit, search
+from rencontre.engine.messages import Actor, Refusal, Role
+from rencontre.engine.snapshots import event_snapshot
 from tests.unit.helpers import ATTENDEE, KIOSK, MODERATOR, ORGANISER, demo_driver
 
 KIOSK_B = Actor("kiosk-b", Role.KIOSK, "Kiosk 2")

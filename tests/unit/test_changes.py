@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from engine.messages import Refusal
-from schedule.model import Status
+from rencontre.engine.messages import Refusal
+from rencontre.schedule.model import Status
 from tests.unit.helpers import ATTENDEE, MODERATOR, demo_driver
 
 # Demo, day 1 (2026-03-10, America/Mexico_City): s01 09:00 plenaria (ana-ruiz),
@@ -134,7 +134,7 @@ def test_unknown_session_and_room_are_refused():
 
 
 def test_reimport_updates_sessions_in_place_by_guid():
-    from schedule.demo import demo_programme
+    from rencontre.schedule.demo import demo_programme
     from tests.unit.helpers import DEMO_START
 
     driver = demo_driver()

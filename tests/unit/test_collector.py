@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from server.collector import MIN_CLOSED, Collector
+from rencontre.server.collector import MIN_CLOSED, Collector
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.messages import Refusal
-from engine.outcomes import KEEP_FOR
+from rencontre.engine.messages import Refusal
+from rencontre.engine.outcomes import KEEP_FOR
 from tests.unit.helpers import ATTENDEE, MODERATOR, Driver, demo_driver
 
 
@@ -106,7 +106,7 @@ def test_entries_must_be_applied_in_order():
 
 
 def test_a_handler_bug_fails_the_entry_but_not_the_log(monkeypatch):
-    from engine.registry import registry
+    from rencontre.engine.registry import registry
 
     driver = demo_driver()
     spec = registry.commands["announcement.post"]

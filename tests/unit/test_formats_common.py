@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from schedule.formats.common import (
+from rencontre.schedule.formats.common import (
     SLUG,
     acronym,
     format_duration,

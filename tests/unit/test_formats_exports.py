@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from icalendar import Calendar
 
-from schedule.formats import (
+from rencontre.schedule.formats import (
     ImportProblems,
     export_csv,
     export_frab,
@@ -25,9 +25,9 @@ from schedule.formats import (
     import_schedule_json,
     load,
 )
-from schedule.formats.common import numeric_id
-from schedule.formats.csv_format import COLUMNS
-from schedule.model import (
+from rencontre.schedule.formats.common import numeric_id
+from rencontre.schedule.formats.csv_format import COLUMNS
+from rencontre.schedule.model import (
     EventInfo,
     Programme,
     Room,

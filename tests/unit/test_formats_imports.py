@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from schedule.formats import (
+from rencontre.schedule.formats import (
     ImportProblems,
     Problem,
     export_frab,
@@ -25,7 +25,7 @@ from schedule.formats import (
     load,
     sniff,
 )
-from schedule.model import Programme, Status
+from rencontre.schedule.model import Programme, Status
 
 INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
 SAMPLES = INTEROP / "samples"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from server.frames import _MARK, Encoded, encode, text_frame
+from rencontre.server.frames import _MARK, Encoded, encode, text_frame
 
 
 def test_an_encoded_part_reads_back_as_the_value_it_stands_for():

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from engine.messages import Actor, Refusal, Role
-from engine.snapshots import room_snapshot
-from rooms.qa_export import export_json
+from rencontre.engine.messages import Actor, Refusal, Role
+from rencontre.engine.snapshots import room_snapshot
+from rencontre.rooms.qa_export import export_json
 from tests.unit.helpers import ATTENDEE, MODERATOR, demo_driver
 
 BEA = Actor("bea", Role.ATTENDEE, "Bea")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import engine.core  # noqa: F401  (fills the registry)
-from engine.registry import registry
-from server.gateway import LOCAL
+import rencontre.engine.core  # noqa: F401  (fills the registry)
+from rencontre.engine.registry import registry
+from rencontre.server.gateway import LOCAL
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "protocol.md").read_text()

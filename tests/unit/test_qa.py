@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from access.directory import Principal
-from engine.messages import Actor, Refusal, Role
-from rooms.qa_export import export_csv, export_json
+from rencontre.access.directory import Principal
+from rencontre.engine.messages import Actor, Refusal, Role
+from rencontre.rooms.qa_export import export_csv, export_json
 from tests.unit.helpers import ATTENDEE, MODERATOR, demo_driver
 
 BEA = Actor("bea", Role.ATTENDEE, "Bea")
@@ -29,7 +29,7 @@ def ask(driver, text="¿Cuánto cuesta el tranvía?", actor=ATTENDEE, at=None, *
 
 
 def snapshot(driver, actor, session="s02"):
-    from engine.snapshots import room_snapshot
+    from rencontre.engine.snapshots import room_snapshot
 
     return room_snapshot(driver.state, session, actor, driver.clock)["qa"]
 

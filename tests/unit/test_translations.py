@@ -18,7 +18,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from server.i18n import LANGUAGES, negotiate, pick_language, translate
+from rencontre.server.i18n import LANGUAGES, negotiate, pick_language, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
@@ -55,7 +55,7 @@ def translations(lang: str) -> list[tuple[str, str]]:
 
 
 def test_extraction_finds_python_template_and_script_strings() -> None:
-    from server.jsmessages import JS_MESSAGES
+    from rencontre.server.jsmessages import JS_MESSAGES
 
     found = extracted()
     assert "Hello, {name}" in found, "a template _() call with keyword arguments"
@@ -121,7 +121,7 @@ def script_messages(source: str) -> set[str]:
 
 def test_script_strings_are_listed_for_extraction() -> None:
     """Every string the scripts pass to t() is in server/jsmessages.py, so it gets translated."""
-    from server.jsmessages import JS_MESSAGES
+    from rencontre.server.jsmessages import JS_MESSAGES
 
     used: set[str] = set()
     for path in sorted((ROOT / "static" / "js").glob("*.js")):
