@@ -18,6 +18,7 @@ from rencontre.server.collector import Collector
 from rencontre.server.connection import Connection
 from rencontre.server.frames import Encoded, message_frame
 from rencontre.server.log import Log, LogUnavailable
+from rencontre.server.log.base import LogTooNew
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class Hub:
         self.topics: dict[str, set[Connection]] = {}
         self.connections: set[Connection] = set()
         self.healthy = False
+        # Why this process stopped following for good (a log it cannot read); None while it can.
+        self.fault: str | None = None
         self._waiters: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._recent: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._follower: asyncio.Task[None] | None = None
@@ -130,6 +133,10 @@ class Hub:
             try:
                 entries = await self.log.read(self.engine.state.seq, READ_BATCH, block=5)
                 self.healthy = True
+            except LogTooNew as error:
+                # Applying what follows would part this process's state from its peers'.
+                self._stop_following(str(error))
+                return
             except LogUnavailable as error:
                 if self.healthy:
                     log.error("log unreachable: %s", error)
@@ -138,6 +145,15 @@ class Hub:
                 continue
             for seq, entry in entries:
                 self._apply(seq, entry)
+
+    def _stop_following(self, fault: str) -> None:
+        log.error("stopped following the log at seq %d: %s", self.engine.state.seq, fault)
+        self.fault = fault
+        self.healthy = False
+        for waiter in self._waiters.values():
+            if not waiter.done():
+                waiter.set_exception(LogUnavailable(fault))
+        self._waiters.clear()
 
     def _apply(self, seq: int, entry: dict[str, Any]) -> None:
         applied = self.engine.apply(seq, entry)
@@ -243,6 +259,8 @@ class Hub:
         :class:`engine.messages.Refusal` when the command is refused before
         logging, and :class:`LogUnavailable` when it could not be logged.
         """
+        if self.fault is not None:
+            raise LogUnavailable(self.fault)
         spec = self.engine.spec(Command(type, {}, actor, 0))
         minted = spec.prepare(data) if spec.prepare is not None and isinstance(data, dict) else None
         command = Command(type, minted.data if minted else data, actor, self.clock(), key)

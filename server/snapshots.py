@@ -21,7 +21,9 @@ from rencontre.engine.state import EventState
 from rencontre.server.log.base import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ("engine", "access", "rooms", "schedule")
+# Every package whose classes a snapshot pickles: all but the server and the repository's tools.
+DOMAIN = tuple(sorted(path.name for path in ROOT.iterdir() if (path / "__init__.py").is_file()
+                      and path.name not in ("server", "tests", "bench")))
 
 
 @cache

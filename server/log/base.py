@@ -8,6 +8,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
+from rencontre.engine.upgrades import NewerFormat, stamp, upgrade
+
 Entry = tuple[int, dict[str, Any]]
 
 
@@ -24,12 +26,20 @@ class LogUnavailable(Exception):
     """The log cannot be reached; nothing was written."""
 
 
+class LogTooNew(LogUnavailable):
+    """The log holds entries of a newer format than this code reads (engine/upgrades.py)."""
+
+
 def encode(entry: dict[str, Any]) -> str:
-    return json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(stamp(entry), separators=(",", ":"), ensure_ascii=False)
 
 
 def decode(body: str | bytes) -> dict[str, Any]:
-    return json.loads(body)
+    """The entry in ``body``, upgraded to the current format; raises :class:`LogTooNew`."""
+    try:
+        return upgrade(json.loads(body))
+    except NewerFormat as error:
+        raise LogTooNew(str(error)) from None
 
 
 class Log(ABC):
