@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from rencontre.server import feeds, qa_views
+from rencontre.server import feeds, qa_views, static_files
 from rencontre.server.agenda_views import routes as agenda_routes
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
@@ -52,7 +52,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     feeds.install(app, settings)
     qa_views.install(app)  # /live, Q&A panel, exports
     app.router.add_get("/ws", gateway.handle)
-    app.router.add_static("/static", STATIC, append_version=False)
+    static_files.install(app, STATIC, app[TEMPLATES])
 
     async def start(app: web.Application) -> None:
         await hub.start()

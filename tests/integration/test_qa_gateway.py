@@ -331,7 +331,7 @@ async def test_live_page_and_panel_access(app_client):
     response = await app_client.get(f"/live/{SESSION}", headers=cookie(app_client, "attendee"))
     assert response.status == 200
     body = await response.text()
-    assert 'id="ask-form"' in body and "/static/js/live.js" in body
+    assert 'id="ask-form"' in body and '/js/live.js"></script>' in body
     assert (await app_client.get(f"/live/{SESSION}")).status == 200  # guests may read
     assert (await app_client.get("/live/nope")).status == 404
     panel = f"/moderator/sessions/{SESSION}"
@@ -341,7 +341,7 @@ async def test_live_page_and_panel_access(app_client):
         assert response.headers["Location"] == "/moderator/login"
     response = await app_client.get(panel, headers=cookie(app_client, "Moderator panel"))
     assert response.status == 200
-    assert "/static/js/qa_panel.js" in await response.text()
+    assert '/js/qa_panel.js"></script>' in await response.text()
     missing = await app_client.get("/moderator/sessions/nope",
                                    headers=cookie(app_client, "Moderator panel"))
     assert missing.status == 404

@@ -1,0 +1,179 @@
+"""Static files: versioned addresses cached for a year, compressed once, preloaded.
+
+Pages name their scripts and styles with ``static("js/live.js")``, which gives
+``/static/v-<hash>/js/live.js``: ``<hash>`` is a digest of every file under
+``static/``, so any change to any file gives every file a new address, and the
+modules' relative imports (``./i18n.js``) stay under the same version. Such
+an address never changes content, so browsers keep it for a year without asking
+again (``immutable``). The plain ``/static/js/live.js`` still works, with
+``no-cache`` (revalidated by its ``ETag``), for anything that links it directly;
+so does an old version's address, served the current file without the long cache
+(a page loaded before a deploy still gets working files).
+
+Text files are gzipped once, when first asked for, and kept in memory; the
+static tree is a few hundred kilobytes. ``module_script("js/live.js")`` writes the
+``<link rel="modulepreload">`` of every module the script imports, found by
+reading the ``import`` lines: the browser fetches the whole graph at once instead
+of one level of imports per round trip.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from aiohttp import web
+from markupsafe import Markup, escape
+
+YEAR = 365 * 24 * 3600
+COMPRESSIBLE = {".js", ".css", ".svg", ".json", ".txt", ".html", ".map"}
+MIN_COMPRESS = 512  # bytes: below this, gzip's header costs more than it saves
+_VERSION = re.compile(r"^v-[0-9a-f]{1,64}$")
+# Static imports only: `import … from "./x.js"` and `import "./x.js"`, at the start of a line.
+_IMPORT = re.compile(r"""^\s*(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']"""
+                     r"""|^\s*import\s*["']([^"']+)["']""", re.MULTILINE)
+TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
+         ".svg": "image/svg+xml", ".json": "application/json"}
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    body: bytes
+    gzipped: bytes | None
+    content_type: str
+    etag: str
+
+
+class StaticFiles:
+    """The files under ``root``, their version, and the handler that serves them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.version = self._digest()
+        self._files: dict[str, StaticFile | None] = {}
+        self._imports: dict[str, list[str]] = {}
+
+    def _digest(self) -> str:
+        digest = hashlib.sha256()
+        for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:12]
+
+    def url(self, name: str) -> str:
+        """The versioned address of ``name`` (a path under ``static/``)."""
+        return f"/static/v-{self.version}/{name.lstrip('/')}"
+
+    def _file(self, name: str) -> StaticFile | None:
+        if name in self._files:
+            return self._files[name]
+        found = self._load(name)
+        self._files[name] = found
+        return found
+
+    def _load(self, name: str) -> StaticFile | None:
+        parts = PurePosixPath(name).parts
+        if not parts or any(part.startswith(".") for part in parts):
+            return None
+        path = (self.root / name).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            return None
+        body = path.read_bytes()
+        suffix = path.suffix.lower()
+        content_type = TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] \
+            or "application/octet-stream"
+        gzipped = None
+        if suffix in COMPRESSIBLE and len(body) >= MIN_COMPRESS:
+            packed = gzip.compress(body, compresslevel=9, mtime=0)
+            gzipped = packed if len(packed) < len(body) else None
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        return StaticFile(body, gzipped, content_type, etag)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["path"]
+        first, _, rest = name.partition("/")
+        versioned = bool(_VERSION.match(first))
+        current = versioned and first == f"v-{self.version}"
+        if versioned:
+            name = rest
+        found = self._file(name)
+        if found is None:
+            raise web.HTTPNotFound(text="no such file")
+        headers = {"ETag": found.etag, "Vary": "Accept-Encoding",
+                   "X-Content-Type-Options": "nosniff",
+                   "Cache-Control": f"public, max-age={YEAR}, immutable" if current
+                   else "no-cache"}
+        if found.etag in request.headers.get("If-None-Match", ""):
+            return web.Response(status=304, headers=headers)
+        body = found.body
+        if found.gzipped is not None and _accepts_gzip(request):
+            body = found.gzipped
+            headers["Content-Encoding"] = "gzip"
+        response = web.Response(body=body, headers=headers)
+        response.content_type = found.content_type
+        if found.content_type.startswith("text/") or found.content_type.endswith(
+                ("json", "javascript", "+xml")):
+            response.charset = "utf-8"
+        return response
+
+    def imports(self, name: str) -> list[str]:
+        """Every module ``name`` imports, directly or not, as paths under ``static/``."""
+        if name in self._imports:
+            return self._imports[name]
+        seen: list[str] = []
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            found = self._file(current)
+            if found is None:
+                continue
+            base = PurePosixPath(current).parent
+            for match in _IMPORT.finditer(found.body.decode("utf-8", "replace")):
+                target = match.group(1) or match.group(2)
+                if not target.startswith("."):
+                    continue
+                resolved = _normalise(base / target)
+                if resolved != name and resolved not in seen:
+                    seen.append(resolved)
+                    todo.append(resolved)
+        self._imports[name] = seen
+        return seen
+
+    def module_script(self, name: str) -> Markup:
+        """The ``<script type="module">`` of ``name``, after a modulepreload of its imports."""
+        links = [f'<link rel="modulepreload" href="{escape(self.url(dep))}">'
+                 for dep in self.imports(name)]
+        script = f'<script type="module" src="{escape(self.url(name))}"></script>'
+        return Markup("\n".join([*links, script]))
+
+
+def _normalise(path: PurePosixPath) -> str:
+    parts: list[str] = []
+    for part in path.parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _accepts_gzip(request: web.Request) -> bool:
+    for item in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def install(app: web.Application, root: Path, templates) -> StaticFiles:  # noqa: ANN001
+    """Serve ``root`` at ``/static`` and give the templates ``static()`` and ``module_script()``."""
+    files = StaticFiles(root)
+    app.router.add_get("/static/{path:.+}", files.handle)
+    templates.globals["static"] = files.url
+    templates.globals["module_script"] = files.module_script
+    return files
