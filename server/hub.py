@@ -13,6 +13,7 @@ from typing import Any
 
 from rencontre.engine.core import Engine, Replay
 from rencontre.engine.messages import Actor, Command, Push
+from rencontre.engine.state import EventState
 from rencontre.server import snapshots
 from rencontre.server.collector import Collector
 from rencontre.server.connection import Connection
@@ -80,7 +81,7 @@ class Hub:
         # The replay only allocates: collecting meanwhile costs a third of the time.
         gc.disable()
         try:
-            state = snapshots.restore(await self.log.load_snapshot())
+            state = await self._restore()
             if state is not None:
                 self.engine.state = state
             self._snapshot_seq = self.engine.state.seq
@@ -96,6 +97,17 @@ class Hub:
         self._follower = asyncio.create_task(self._follow(), name="log-follower")
         self._collecting = asyncio.create_task(self.collector.run(lambda: len(self.connections)),
                                                name="gc-pacer")
+
+    async def _restore(self) -> EventState | None:
+        """The state of the latest snapshot; a damaged one is set aside and the log replayed."""
+        snapshot = await self.log.load_snapshot()
+        try:
+            return snapshots.restore(snapshot)
+        except snapshots.SnapshotDamaged as error:
+            assert snapshot is not None
+            where = await self.log.set_aside_snapshot(snapshot)
+            log.warning("%s: set aside in %s; replaying the whole log instead", error, where)
+            return None
 
     async def stop(self) -> None:
         for task in (self._follower, self._collecting):

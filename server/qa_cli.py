@@ -61,7 +61,10 @@ def read_only_state(data_dir: str | Path) -> EventState:
         # One read transaction: the snapshot and the entries after it belong together.
         db.execute("BEGIN")
         row = db.execute("SELECT seq, version, body FROM snapshot").fetchone()
-        state = snapshots.restore(Snapshot(*row)) if row else None
+        try:
+            state = snapshots.restore(Snapshot(*row)) if row else None
+        except snapshots.SnapshotDamaged:  # the server sets it aside when it starts
+            state = None
         engine = Engine(state)
         while True:
             rows = db.execute("SELECT seq, body FROM log WHERE seq > ? ORDER BY seq LIMIT ?",

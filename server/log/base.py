@@ -82,6 +82,10 @@ class Log(ABC):
     async def load_snapshot(self) -> Snapshot | None:
         """The latest snapshot, if any."""
 
+    @abstractmethod
+    async def set_aside_snapshot(self, snapshot: Snapshot) -> str:
+        """Move ``snapshot`` out of the way (it does not load), keeping it; say where it went."""
+
     def append(self, entry: dict[str, Any]) -> asyncio.Future[int]:
         """Queue ``entry``; the future gives its sequence number once it is durable.
 

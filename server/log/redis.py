@@ -112,6 +112,16 @@ class RedisLog(Log):
             return None
         return Snapshot(int(found[b"seq"]), found[b"version"].decode(), found[b"body"])
 
+    async def set_aside_snapshot(self, snapshot: Snapshot) -> str:
+        if self._redis is None:
+            raise LogUnavailable("the log is closed")
+        aside = f"{self.snapshot}:aside:{snapshot.seq}"
+        try:
+            await self._redis.rename(self.snapshot, aside)
+        except RedisError as error:
+            raise LogUnavailable(str(error)) from error
+        return f"the Redis key {aside}"
+
     async def last_seq(self) -> int:
         if self._redis is None:
             raise LogUnavailable("the log is closed")

@@ -139,6 +139,25 @@ class SQLiteLog(Log):
         row = self._reader.execute("SELECT seq, version, body FROM snapshot").fetchone()
         return Snapshot(*row) if row else None
 
+    def _remove_snapshot(self, seq: int) -> None:
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        try:
+            db.execute("DELETE FROM snapshot WHERE seq = ?", (seq,))
+        finally:
+            db.close()
+
+    async def set_aside_snapshot(self, snapshot: Snapshot) -> str:
+        aside = self.path.parent / f"rencontre-snapshot-{snapshot.seq}.aside"
+        try:
+            await asyncio.to_thread(aside.write_bytes, snapshot.body)
+        except OSError as error:  # a full disk: dropping it is still better than keeping it
+            aside = Path(f"nowhere ({error.strerror})")
+        try:
+            await asyncio.to_thread(self._remove_snapshot, snapshot.seq)
+        except sqlite3.Error as error:
+            raise LogUnavailable(str(error)) from error
+        return str(aside)
+
     async def last_seq(self) -> int:
         if self._reader is None:
             raise LogUnavailable("the log is closed")

@@ -87,3 +87,64 @@ async def test_a_snapshot_taken_aside_holds_the_state_at_its_seq(make_log):
     assert [a.text for a in restore(snapshot).announcements] == [
         f"n{n}" for n in range(5)]
     await hub.stop()
+
+
+async def test_a_snapshot_child_that_cannot_write_fails_instead_of_keeping_half(make_log):
+    """As with a full TMPDIR: the child's writes fail past a few kilobytes."""
+    import asyncio
+    import resource
+    import signal
+
+    from rencontre.server.snapshots import take_aside
+
+    hub = Hub(make_log())
+    await hub.start()
+    await fill(hub, 50)
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail with EFBIG instead
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, limits[1]))
+    try:
+        taking = asyncio.ensure_future(take_aside(hub.state))
+        await asyncio.sleep(0)  # the child is forked with the limit
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, previous)
+    assert await taking is None
+    await hub.stop()
+
+
+async def _damage(log, change) -> None:
+    """Rewrite the stored snapshot's body with ``change(body)``, as a bad disk would."""
+    await log.open()
+    try:
+        snapshot = await log.load_snapshot()
+        body = change(snapshot.body)
+        if log.backend == "redis":
+            await log._redis.hset(log.snapshot, "body", body)
+        else:
+            import sqlite3
+
+            with sqlite3.connect(log.path) as db:
+                db.execute("UPDATE snapshot SET body = ?", (body,))
+    finally:
+        await log.close()
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda body: body[: len(body) // 2], id="cut-short"),
+    pytest.param(lambda body: body.replace(b"n7", b"n8"), id="one-byte-altered"),
+])
+async def test_a_damaged_snapshot_is_set_aside_and_the_log_replayed(make_log, change, caplog):
+    hub = Hub(make_log())
+    await hub.start()
+    await fill(hub, 10)
+    await hub.stop()
+    await _damage(make_log(), change)
+    again = Hub(make_log())
+    await again.start()  # does not fail: the log is intact
+    assert [a.text for a in again.state.announcements] == [f"n{n}" for n in range(10)]
+    assert again.state.seq == hub.state.seq
+    assert any("set aside" in record.getMessage() for record in caplog.records
+               if record.levelname == "WARNING")
+    assert await again.log.load_snapshot() is None  # not tried again at the next start
+    await again.stop()
