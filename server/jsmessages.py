@@ -11,6 +11,8 @@ JS_MESSAGES = [
     N_("Next"),
     N_("Nothing now"),
     N_("Nothing next"),
+    N_("Join live"),
+    N_("Join live: {title}"),
     N_("Your time"),
     N_("Event time"),
     N_("No announcements."),

@@ -41,8 +41,22 @@ function sessionLine(label, session) {
   // "Next" may be tomorrow: then the day comes first.
   const sameDay = day(session.start) === day(socket.now);
   when.textContent = sameDay ? bothClocks(session.start) : `${day(session.start)}, ${bothClocks(session.start)}`;
-  p.append(when, " ", localized(session.title));
+  const title = document.createElement("a");
+  title.href = `/sessions/${encodeURIComponent(session.id)}`;
+  title.textContent = localized(session.title);
+  p.append(when, " ", title);
+  if (label === "Now") p.append(" ", joinLink(session));
   return p;
+}
+
+// Straight into the session's live page: watch, ask, vote.
+function joinLink(session) {
+  const link = document.createElement("a");
+  link.className = "join-live";
+  link.href = `/live/${encodeURIComponent(session.id)}`;
+  link.textContent = t("Join live");
+  link.setAttribute("aria-label", t("Join live: {title}", { title: localized(session.title) }));
+  return link;
 }
 
 function render() {
