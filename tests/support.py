@@ -165,3 +165,17 @@ class ServerProcess:
     def restart(self, kill: bool = False) -> ServerProcess:
         self.stop(kill=kill)
         return self.start()
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def fixture(relative: str) -> Path:
+    """The path of a file under tests/fixtures/; a missing one fails the test (it must never
+    be skipped: the fixtures are part of the repository)."""
+    import pytest
+
+    path = FIXTURES / relative
+    if not path.is_file():
+        pytest.fail(f"missing test fixture {path} (see tests/fixtures/interop/SOURCES.md)")
+    return path

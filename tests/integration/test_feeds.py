@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
 import icalendar
 import jsonschema
@@ -25,11 +23,9 @@ from rencontre.server.app import AccessLogger
 from rencontre.server.feeds import FEED_CACHE
 from rencontre.server.i18n import translate
 from tests.integration.wsclient import Client
-from tests.support import ROOT
+from tests.support import ROOT, fixture
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
 SLUG = "rencontre-queretaro"
-needs_shared = pytest.mark.skipif(not SHARED.exists(), reason=f"no {SHARED}")
 
 
 def ws_url(app_client) -> str:
@@ -221,8 +217,6 @@ def test_access_log_hides_feed_and_link_tokens(caplog) -> None:
     assert "/feeds/…" in text and "/a/…" in text and "/agenda.ics" in text
 
 
-@needs_shared
-@pytest.mark.skipif(shutil.which("xmllint") is None, reason="xmllint (libxml2-utils) missing")
 async def test_schedule_xml_validates_against_the_xsd(app_client, tmp_path) -> None:
     client = await moderator(app_client)
     await client.call("session.cancel", {"session": "s04"})
@@ -234,20 +228,19 @@ async def test_schedule_xml_validates_against_the_xsd(app_client, tmp_path) -> N
     path = tmp_path / "schedule.xml"
     path.write_bytes(body)
     check = subprocess.run(["xmllint", "--noout", "--schema",
-                            str(SHARED / "schemas" / "schedule.xml.xsd"), str(path)],
+                            str(fixture("interop/schemas/schedule.xml.xsd")), str(path)],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     assert body.count(b"<event ") == len(app_client.hub.state.programme.sessions) - 1
     await client.close()
 
 
-@needs_shared
 async def test_schedule_json_validates_against_the_schema(app_client) -> None:
     response = await app_client.get("/schedule.json?lang=es")
     assert response.status == 200
     assert response.content_type == "application/json"
     document = await response.json()
-    schema = json.loads((SHARED / "schemas" / "schedule.json.schema.json").read_text())
+    schema = json.loads(fixture("interop/schemas/schedule.json.schema.json").read_text())
     validator = jsonschema.validators.validator_for(schema)(schema)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
     assert not errors, errors

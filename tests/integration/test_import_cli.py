@@ -27,10 +27,9 @@ from rencontre.schedule.model import pick
 from rencontre.server.hub import Hub
 from rencontre.server.log import open_log
 from rencontre.server.schedule_cli import ProgressBar
-from tests.support import ROOT, wait_for
+from tests.support import FIXTURES, ROOT, wait_for
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "interop" / "samples"
-pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason=f"no {SAMPLES}")
+SAMPLES = FIXTURES / "interop" / "samples"
 
 
 def run_import(*args: str | Path) -> subprocess.CompletedProcess[str]:

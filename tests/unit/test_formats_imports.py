@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -26,11 +25,8 @@ from rencontre.schedule.formats import (
     sniff,
 )
 from rencontre.schedule.model import Programme, Status
+from tests.support import fixture
 
-INTEROP = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
-SAMPLES = INTEROP / "samples"
-needs_samples = pytest.mark.skipif(
-    not INTEROP.is_dir(), reason=f"{INTEROP} (shared interop samples) is absent")
 
 
 def utc(*parts: int) -> datetime:
@@ -38,7 +34,7 @@ def utc(*parts: int) -> datetime:
 
 
 def sample(name: str) -> bytes:
-    return (SAMPLES / name).read_bytes()
+    return fixture(f"interop/samples/{name}").read_bytes()
 
 
 def refused(read: object, data: bytes, **options: object) -> list[Problem]:
@@ -55,7 +51,6 @@ def places(problems: list[Problem]) -> list[str]:
 # Shared samples
 
 
-@needs_samples
 def test_debconf_uses_the_date_offsets_not_the_conference_zone() -> None:
     programme = import_frab(sample("debconf23.xml"))
     assert (len(programme.sessions), len(programme.rooms)) == (117, 5)
@@ -77,7 +72,6 @@ def test_debconf_uses_the_date_offsets_not_the_conference_zone() -> None:
         "Anamudi", "Kuthiran", "Ponmudi", "Elsewhere", "Outside"}
 
 
-@needs_samples
 def test_fosdem_dialect_reads_local_times_in_the_given_zone() -> None:
     programme = import_frab(sample("fosdem2018-snippet.xml"), default_timezone="Europe/Brussels")
     assert (len(programme.sessions), len(programme.rooms)) == (2, 1)
@@ -96,14 +90,12 @@ def test_fosdem_dialect_reads_local_times_in_the_given_zone() -> None:
     assert again.sessions["6245"].guid == keynote.guid
 
 
-@needs_samples
 def test_fosdem_dialect_without_a_zone_is_refused() -> None:
     problems = refused(import_frab, sample("fosdem2018-snippet.xml"))
     assert places(problems) == ["line 17, /schedule/day[1]/room[1]/event[1]/start"]
     assert "time zone" in problems[0].message
 
 
-@needs_samples
 def test_pretalx_uses_the_date_offsets_not_time_zone_name() -> None:
     programme = import_schedule_json(sample("pretalx-democon.json"))
     assert (len(programme.sessions), len(programme.rooms)) == (36, 2)
@@ -122,7 +114,6 @@ def test_pretalx_uses_the_date_offsets_not_time_zone_name() -> None:
     assert {t.name["en"] for t in programme.tracks.values()} == {"Phased", "Horizontal"}
 
 
-@needs_samples
 def test_hub_schedule2() -> None:
     programme = import_schedule_json(sample("hub-schedule2.json"))
     assert (len(programme.sessions), len(programme.rooms)) == (2, 5)
@@ -144,7 +135,6 @@ def test_hub_schedule2() -> None:
     assert programme.tracks[late.track].color == "#685b9d"
 
 
-@needs_samples
 def test_kielux_ics() -> None:
     programme = import_ical(sample("kielux-2020.ics"))
     assert (len(programme.sessions), len(programme.rooms)) == (24, 4)
@@ -161,7 +151,6 @@ def test_kielux_ics() -> None:
     assert (course.start, course.end) == (utc(2020, 9, 19, 12), utc(2020, 9, 19, 14))
 
 
-@needs_samples
 def test_kielux_zone_can_be_given() -> None:
     programme = import_ical(sample("kielux-2020.ics"), default_timezone="Europe/Berlin")
     assert programme.event.timezone == "Europe/Berlin"
@@ -169,7 +158,6 @@ def test_kielux_zone_can_be_given() -> None:
     assert talk.start == utc(2020, 9, 18, 11)
 
 
-@needs_samples
 def test_invalid_example_is_refused_with_json_pointers() -> None:
     problems = refused(import_schedule_json, sample("invalid-example.json"))
     event = "/schedule/conference/days/0/rooms/Winterchaos/0"
@@ -178,7 +166,6 @@ def test_invalid_example_is_refused_with_json_pointers() -> None:
     assert any("answers" in p.message for p in problems)
 
 
-@needs_samples
 @pytest.mark.parametrize("name", ["debconf23.xml", "pretalx-democon.json",
                                   "hub-schedule2.json", "kielux-2020.ics"])
 @pytest.mark.parametrize("export", [export_frab, export_schedule_json])
@@ -193,7 +180,6 @@ def test_sample_round_trips(name: str, export: object, base_url: str) -> None:
 # Dispatcher and progress
 
 
-@needs_samples
 @pytest.mark.parametrize(("name", "kind"), [
     ("debconf23.xml", "frab"), ("fosdem2018-snippet.xml", "frab"), ("pretalx-democon.json", "json"),
     ("hub-schedule2.json", "json"), ("invalid-example.json", "json"), ("kielux-2020.ics", "ical"),
@@ -208,7 +194,6 @@ def test_sniff_csv_and_unknown() -> None:
     assert sniff(b"name,date\r\n") is None
 
 
-@needs_samples
 def test_load_dispatches_and_passes_options() -> None:
     seen: list[tuple[int, int]] = []
     programme = load(sample("fosdem2018-snippet.xml"), "fosdem.xml",
@@ -223,7 +208,6 @@ def test_load_refuses_unknown_formats_by_name() -> None:
     assert "unknown format" in problems[0].message
 
 
-@needs_samples
 def test_progress_counts_every_session() -> None:
     seen: list[tuple[int, int]] = []
     import_frab(sample("debconf23.xml"), progress=lambda done, total: seen.append((done, total)))
@@ -233,7 +217,6 @@ def test_progress_counts_every_session() -> None:
 # Broken files
 
 
-@needs_samples
 def test_truncated_xml_is_refused_with_line_and_column() -> None:
     data = sample("debconf23.xml")[:5000]
     problems = refused(import_frab, data)
@@ -309,7 +292,6 @@ def test_not_a_schedule_document() -> None:
     assert places(refused(import_frab, b"<html>\n<body/></html>")) == ["line 1, /html"]
 
 
-@needs_samples
 def test_json_session_missing_start_is_refused_at_its_place() -> None:
     document = json.loads(sample("pretalx-democon.json"))
     events = document["schedule"]["conference"]["days"][0]["rooms"]["Gray Room"]
@@ -339,7 +321,6 @@ def test_truncated_json_is_refused_with_line_and_column() -> None:
     assert places(problems) == ["line 3, column 16"]
 
 
-@needs_samples
 def test_schedule2_unknown_room_and_track() -> None:
     document = json.loads(sample("hub-schedule2.json"))
     events = document["schedule"]["events"]
