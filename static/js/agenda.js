@@ -441,8 +441,27 @@ export function errorText(error) {
 
 // -- the agenda page -----------------------------------------------------------------------
 
+// Pixels per minute of the grid: at least this, more when a card's words need it.
 const PX_PER_MINUTE = 2;
+const MAX_PX_PER_MINUTE = 6;
+const CARD_GAP = 4; // px between two cards that follow each other in a room
 const WIDE = window.matchMedia("(min-width: 48rem)");
+
+// Cards are placed in minutes (--top, --len) and the grid sets the pixels per minute
+// (--ppm): once drawn, the scale grows until the wordiest card holds its title, speakers
+// and badges (French badges are the longest), so that no card clips its own content.
+function fitGrid(table) {
+  table.style.setProperty("--ppm", `${PX_PER_MINUTE}px`);
+  let needed = PX_PER_MINUTE;
+  for (const card of table.querySelectorAll(".column .session")) {
+    const minutes = Number(card.style.getPropertyValue("--len"));
+    if (minutes > 0 && card.scrollHeight > card.clientHeight) {
+      needed = Math.max(needed, (card.scrollHeight + CARD_GAP) / minutes);
+    }
+  }
+  needed = Math.min(MAX_PX_PER_MINUTE, Math.ceil(needed * 4) / 4);
+  if (needed > PX_PER_MINUTE) table.style.setProperty("--ppm", `${needed}px`);
+}
 
 // The clock label of a whole hour of a day, in the page's language ("09:00", "9 AM").
 function hourLabel(key, minute) {
@@ -612,6 +631,7 @@ function startAgenda() {
       return panel;
     });
     panels.replaceChildren(...panelList);
+    for (const table of panels.querySelectorAll(".grid")) fitGrid(table);
     const filtering = shown.length !== all.length;
     count.textContent = filtering
       ? t("{shown} of {total} sessions match.", { shown: shown.length, total: all.length })
@@ -714,6 +734,7 @@ function startAgenda() {
     const table = document.createElement("div");
     table.className = "grid";
     table.style.setProperty("--rooms", rooms.length);
+    table.style.setProperty("--ppm", `${PX_PER_MINUTE}px`);
     const head = document.createElement("div");
     head.className = "grid-head";
     const corner = document.createElement("div");
@@ -727,14 +748,14 @@ function startAgenda() {
     }
     const body = document.createElement("div");
     body.className = "grid-body";
-    body.style.height = `${(last - first) * PX_PER_MINUTE}px`;
+    body.style.setProperty("--span", last - first);
     const hours = document.createElement("div");
     hours.className = "hours";
     hours.setAttribute("aria-hidden", "true");
     for (let minute = first; minute < last; minute += 60) {
       const mark = document.createElement("span");
       mark.className = "hour";
-      mark.style.top = `${(minute - first) * PX_PER_MINUTE}px`;
+      mark.style.setProperty("--top", minute - first);
       mark.textContent = hourLabel(key, minute);
       hours.append(mark);
     }
@@ -752,8 +773,8 @@ function startAgenda() {
         const top = minuteOfDay(session.start, key) - first;
         const height = minuteOfDay(session.end, key) - first - top;
         const card = sessionCard(session, store, { showRoom: false, onError });
-        card.style.top = `${top * PX_PER_MINUTE}px`;
-        card.style.height = `${Math.max(height * PX_PER_MINUTE - 4, 28)}px`;
+        card.style.setProperty("--top", top);
+        card.style.setProperty("--len", height);
         // Sessions forced into one room at once sit side by side.
         const overlaps = inRoom.filter((o) => o !== session &&
           Date.parse(o.start) < Date.parse(session.end) &&
@@ -774,7 +795,7 @@ function startAgenda() {
       if (minute >= first && minute <= last) {
         const lineEl = document.createElement("div");
         lineEl.className = "now-line";
-        lineEl.style.top = `${(minute - first) * PX_PER_MINUTE}px`;
+        lineEl.style.setProperty("--top", minute - first);
         const label = document.createElement("span");
         label.textContent = `${t("Now")} ${clock(now)}`;
         lineEl.append(label);
@@ -786,6 +807,14 @@ function startAgenda() {
     return wrap;
   }
 
+  // Narrower columns wrap more words: fit the scale again.
+  let refit = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(refit);
+    refit = requestAnimationFrame(() => {
+      for (const table of panels.querySelectorAll(".grid")) fitGrid(table);
+    });
+  });
   setInterval(render, 60_000);
   socket.connect();
 }
