@@ -86,7 +86,8 @@ def badge_code(number: int) -> str:
     return digits + check_digit(digits)
 
 
-def _people(state: EventState, people: list[Any], rows: bool = True) -> list[dict[str, Any]]:
+def checked_people(state: EventState, people: list[Any],
+                   rows: bool = True) -> list[dict[str, Any]]:
     """``people`` checked and given ids and badges; refuses the first wrong row
     (naming the row when ``rows``, for imports)."""
     registered = state.attendance.by_badge
@@ -121,7 +122,7 @@ def _people(state: EventState, people: list[Any], rows: bool = True) -> list[dic
 @command("attendance.register", roles=ORGANISER, fields=PERSON)
 def register(state: EventState, cmd: Command) -> Decision:
     """Register one person; a badge code is made unless one is given."""
-    person = _people(state, [cmd.data], rows=False)[0]
+    person = checked_people(state, [cmd.data], rows=False)[0]
     return Decision([Event("attendance.registered", {"people": [person], "at": cmd.at})],
                     {"id": person["id"], "badge": person["badge"]})
 
@@ -133,7 +134,7 @@ def import_people(state: EventState, cmd: Command) -> Decision:
     if not isinstance(people, list) or not people:
         raise Refusal("attendance.invalid", N_("Row {row}: {field} is missing or wrong."),
                       row=1, field="people")
-    checked = _people(state, people)
+    checked = checked_people(state, people)
     return Decision([Event("attendance.registered", {"people": checked, "at": cmd.at})],
                     {"count": len(checked), "badges": [p["badge"] for p in checked]})
 

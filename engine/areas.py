@@ -3,6 +3,8 @@
 import rencontre.access.commands  # noqa: F401
 import rencontre.attendance.ledger  # noqa: F401
 import rencontre.attendance.registrations  # noqa: F401
+import rencontre.cities.delegations  # noqa: F401
+import rencontre.cities.roster  # noqa: F401
 import rencontre.rooms.announcements  # noqa: F401
 import rencontre.rooms.polls  # noqa: F401
 import rencontre.rooms.qa  # noqa: F401

@@ -23,6 +23,7 @@ from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.engine.text import fold
 from rencontre.schedule.formats import ImportProblems
 from rencontre.schedule.model import Programme, Session, Status, pick
+from rencontre.server.cities_views import countries
 from rencontre.server.feeds import base_url
 from rencontre.server.i18n import translate
 from rencontre.server.schedule_cli import MODES, read_programme, summary
@@ -152,6 +153,7 @@ def _panel(request: web.Request, **extra: Any) -> dict[str, Any]:
         # What one attendance.import may weigh on the organiser's websocket.
         "organiser_frame": request.app[GATEWAY].frame_limit(
             actor_from_request(request.app[HUB].state, request)),
+        "countries": countries(lang),
     }
     context.update(extra)
     return context

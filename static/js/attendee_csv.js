@@ -7,7 +7,12 @@
 const COLUMNS = {
   name: "name", organisation: "organisation", organization: "organisation", city: "city",
   kind: "kind", badge: "badge",
+  // The person's delegation (delegation.import): its name, country, languages, flag or
+  // logo, and whether the person signs for it.
+  delegation: "delegation", country: "country", languages: "languages", flag: "flag",
+  logo: "flag", signatory: "signatory",
 };
+export const DELEGATION_COLUMNS = ["delegation", "country", "languages", "flag", "signatory"];
 
 // The separator is the one the header line uses more (outside quotes): , or ;.
 function separatorOf(text) {
@@ -69,7 +74,8 @@ export function parseCsv(text) {
   return records;
 }
 
-// {people, lines} for attendance.import (lines[i] is the file line of people[i]),
+// {people, lines, delegations} for attendance.import, or delegation.import when the file
+// has a delegation column (delegations true); lines[i] is the file line of people[i];
 // {problem, params} when the file cannot be read as an attendee list, with
 // problem one of "no-name-column", "empty"; unknown columns are listed in ignored.
 export function attendeesFromCsv(text) {
@@ -92,5 +98,5 @@ export function attendeesFromCsv(text) {
     lines.push(line);
   }
   if (!people.length) return { problem: "empty" };
-  return { people, lines, ignored };
+  return { people, lines, ignored, delegations: columns.includes("delegation") };
 }

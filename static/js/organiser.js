@@ -2,6 +2,7 @@
 // import; attendance counts, registering people one by one or from a CSV file.
 
 import { attendeesFromCsv } from "./attendee_csv.js";
+import { mountDelegations } from "./delegations_panel.js";
 import { clock, lang, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
 
@@ -39,6 +40,7 @@ function mountAttendance() {
   const $ = (id) => document.getElementById(id);
   const socket = new Socket({ hello: { lang } });
   showConnection(socket, $("conn"));
+  if ($("delegations")) mountDelegations(socket);
 
   const RECENT = 10;
   let recent = [];
@@ -160,7 +162,9 @@ function mountAttendance() {
     // Past four times its frame limit the server closes the connection, and the shared
     // client would send the message again at each reconnect: check first.
     const count = read.people.length;
-    const size = JSON.stringify({ type: "attendance.import", id: "0".repeat(64),
+    // With a delegation column, people and their delegations are imported in one command.
+    const type = read.delegations ? "delegation.import" : "attendance.import";
+    const size = JSON.stringify({ type, id: "0".repeat(64),
                                   data: { people: read.people } }).length;
     if (size > MAX_FRAME || count > MAX_PEOPLE) {
       const max = Math.min(MAX_PEOPLE, Math.max(1, Math.floor((count * MAX_FRAME) / size) - 1));
@@ -170,8 +174,12 @@ function mountAttendance() {
     importing = true;
     say(importStatus, t("Importing {count} people…", { count }));
     try {
-      const result = await socket.call("attendance.import", { people: read.people });
+      const result = await socket.call(type, { people: read.people });
       let text = t("Imported {count} people.", { count: result.count });
+      if (read.delegations) {
+        text += " " + t("{delegates} delegates, {delegations} new delegations.",
+                        { delegates: result.delegates, delegations: result.delegations });
+      }
       const columns = read.ignored.join(", ");
       if (columns) text += " " + t("Columns ignored: {columns}.", { columns });
       say(importStatus, text);

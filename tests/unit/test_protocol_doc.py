@@ -12,7 +12,7 @@ from rencontre.server.gateway import LOCAL
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "protocol.md").read_text()
 HEADINGS = set(re.findall(r"^### `([a-z0-9.-]+)`", DOC, re.MULTILINE))
-SOURCES = [p for d in ("engine", "access", "rooms", "schedule", "server")
+SOURCES = [p for d in ("engine", "access", "rooms", "schedule", "server", "attendance", "cities")
            for p in (ROOT / d).rglob("*.py")]
 
 

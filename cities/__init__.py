@@ -1,0 +1,1 @@
+"""Member cities: delegations, the declaration they sign, and its record."""

@@ -1,0 +1,48 @@
+"""Delegations over the websocket, on both backends: an attendee list with its delegations."""
+
+from __future__ import annotations
+
+from tests.integration.test_attendance_gateway import close, ws_url
+from tests.integration.wsclient import Client
+
+ROSTER = [
+    {"name": "Ana Peña", "delegation": "Querétaro", "country": "MX", "signatory": "sí"},
+    {"name": "Luis Ortega", "delegation": "Querétaro"},
+    {"name": "Jean Dupont", "delegation": "Clermont-Ferrand", "country": "FR",
+     "signatory": "oui"},
+]
+
+
+async def test_an_imported_roster_reaches_staff_with_people_and_attendees_without(app_client):
+    url = ws_url(app_client)
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    attendee = await Client.connect(url, app_client.tokens["attendee"])
+    result = await organiser.call("delegation.import", {"people": ROSTER})
+    assert (result["count"], result["delegations"], result["delegates"]) == (3, 2, 3)
+    members = await organiser.push("delegation.members-set")
+    queretaro = next(d for d in members["delegations"] if d["name"] == "Querétaro")
+    assert [(m["name"], m["signatory"]) for m in queretaro["members"]] == [
+        ("Ana Peña", True), ("Luis Ortega", False)]
+    public = await attendee.push("delegation.saved")
+    assert {d["name"] for d in public["delegations"]} == {"Querétaro", "Clermont-Ferrand"}
+    assert all("members" not in d for d in public["delegations"])
+    # A reconnecting attendee gets the same from its snapshot.
+    again = await Client.connect(url, app_client.tokens["attendee"])
+    assert [d["country"] for d in again.snapshot["delegations"]] == ["FR", "MX"]
+    await close(organiser, attendee, again)
+
+
+async def test_a_wrong_row_names_it_and_registers_nobody(app_client):
+    url = ws_url(app_client)
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    before = len(app_client.hub.state.attendance.registrations)
+    error = await organiser.send("delegation.import", {"people": [
+        *ROSTER, {"name": "Sophie Tremblay", "delegation": "Montréal"}]})
+    assert (error["code"], error["params"]["row"]) == ("delegation.no-country", 4)
+    assert "Montréal" in error["message"]
+    assert len(app_client.hub.state.attendance.registrations) == before
+    assert not app_client.hub.state.delegations.by_id
+    attendee = await Client.connect(url, app_client.tokens["attendee"])
+    refused = await attendee.send("delegation.create", {"name": "Lyon", "country": "FR"})
+    assert refused["code"] == "auth.forbidden"
+    await close(organiser, attendee)
