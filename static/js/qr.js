@@ -1,7 +1,7 @@
 // QR codes as SVG, drawn in the browser: badge codes for kiosks' scanners, and the live
 // page's address on the stage display for phones in the room.
 
-import qrcode from "/static/vendor/qrcode-generator-2.0.4.js";
+import qrcode from "../vendor/qrcode-generator-2.0.4.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const QUIET = 4; // modules of white margin around the code, as the standard asks

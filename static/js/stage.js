@@ -15,7 +15,7 @@ const title = document.getElementById("stage-title");
 const when = document.getElementById("stage-when");
 const body = document.getElementById("stage-body");
 const band = document.getElementById("stage-announcement");
-const join = document.getElementById("stage-join");
+const joinText = document.getElementById("stage-join-text");
 const url = document.getElementById("stage-url");
 const qr = document.getElementById("stage-qr");
 const clockLine = document.getElementById("stage-clock");
@@ -94,6 +94,7 @@ socket.addEventListener("schedule.loaded", (event) => {
 socket.addEventListener("room", (event) => {
   if (event.detail.room !== joined) return;
   announcements = event.detail.announcements;
+  render();
 });
 socket.addEventListener("announcement.posted", (event) => {
   if (event.detail.room !== joined || !joined) return;
@@ -110,6 +111,30 @@ polls.addEventListener("change", render);
 // -- drawing -----------------------------------------------------------------------------------
 
 function render() {
+  draw();
+  fit();
+}
+
+// Shrink the body's words (--fit, a factor on every font size in it) until its content
+// fits between the header and the join footer: a 10-option poll or a 500-character
+// question never pushes the QR code off the screen. A few halvings are enough.
+function fit() {
+  body.style.setProperty("--fit", "1");
+  if (body.scrollHeight <= body.clientHeight + 1) return;
+  let low = 0.25;
+  let high = 1;
+  for (let step = 0; step < 7; step += 1) {
+    const middle = (low + high) / 2;
+    body.style.setProperty("--fit", middle.toFixed(3));
+    if (body.scrollHeight <= body.clientHeight + 1) low = middle;
+    else high = middle;
+  }
+  body.style.setProperty("--fit", low.toFixed(3));
+}
+
+window.addEventListener("resize", fit);
+
+function draw() {
   const session = room.session || (joined && programme
     ? programme.sessions.find((s) => s.id === joined) : null);
   title.textContent = session ? localized(session.title) : t("No session in this room now");
@@ -203,7 +228,8 @@ function topItem(question) {
 
 function renderJoin(session) {
   const over = !session || session.status === "ended" || session.status === "cancelled";
-  join.hidden = over;
+  joinText.hidden = over;
+  qr.hidden = over;
   if (over) return;
   const base = (screen.dataset.public || location.origin).replace(/\/+$/, "");
   const address = `${base}/live/${encodeURIComponent(session.id)}`;
