@@ -99,7 +99,9 @@ class Engine:
             outcome = refusal.to_outcome()
         except Exception:
             # A bug must not stop the log: the entry fails alike on every process.
-            log.exception("command %s at seq %d failed", command.type, seq)
+            log.exception("command %s at seq %d failed", command.type, seq,
+                          extra={"seq": seq, "command": command.type,
+                                 "principal": command.actor.id if command.actor else None})
             pushes = []
             outcome = {"ok": False, "code": "server.error", "message": N_("Internal error."),
                        "params": {}}

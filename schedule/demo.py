@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from rencontre.schedule.model import format_time
 
 ZONE = "America/Mexico_City"
+SLUG = "rencontre-queretaro"
 
 ROOMS = [
     {"id": "plenaria", "kind": "hybrid", "capacity": 600, "position": 0,
@@ -129,7 +130,7 @@ def demo_programme(start: date) -> dict[str, Any]:
         })
     return {
         "event": {
-            "slug": "rencontre-queretaro", "timezone": ZONE, "start_date": start.isoformat(),
+            "slug": SLUG, "timezone": ZONE, "start_date": start.isoformat(),
             "days": 3, "venue": "Centro de Congresos", "city": "Querétaro",
             "name": {"fr": "Rencontre des villes du réseau — Querétaro",
                      "es": "Encuentro de ciudades de la red — Querétaro",

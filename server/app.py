@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from rencontre.server import feeds, qa_views, static_files
+from rencontre.server import feeds, metrics, qa_views, static_files
 from rencontre.server.agenda_views import routes as agenda_routes
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
@@ -28,8 +28,10 @@ _SECRET_PATH = re.compile(r"^/(a|feeds)/[^/?]+")
 class AccessLogger(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         path = _SECRET_PATH.sub(r"/\1/…", request.path)
+        http = {"remote": request.remote, "method": request.method, "path": path,
+                "status": response.status, "ms": round(time * 1000, 1)}
         self.logger.info('%s "%s %s" %s %.1fms', request.remote, request.method, path,
-                         response.status, time * 1000)
+                         response.status, time * 1000, extra={"http": http})
 
 
 def template_environment() -> jinja2.Environment:
@@ -51,6 +53,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     app.router.add_routes(agenda_routes)
     feeds.install(app, settings)
     qa_views.install(app)  # /live, Q&A panel, exports
+    metrics.install(app, hub, settings)
     app.router.add_get("/ws", gateway.handle)
     static_files.install(app, STATIC, app[TEMPLATES])
 

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import asyncio
 import sys
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from rencontre.attendance.demo import demo_people
 from rencontre.engine.messages import Actor, Role
+from rencontre.schedule.demo import SLUG as DEMO_SLUG
 from rencontre.schedule.demo import ZONE, demo_programme
 from rencontre.server.app import AccessLogger, create_app
 from rencontre.server.hub import Hub
-from rencontre.server.log import LogUnavailable, open_log
+from rencontre.server.log import Log, LogUnavailable, open_log
+from rencontre.server.logs import LOG_FORMATS, setup_logging
 from rencontre.server.qa_cli import export_qa_parser
 from rencontre.server.schedule_cli import import_parser
-from rencontre.server.settings import Settings
+from rencontre.server.settings import SettingError, Settings
 
 SYSTEM = Actor("system", Role.ORGANISER, "Rencontre")
 
@@ -33,6 +36,9 @@ def serve_parser(sub: argparse._SubParsersAction, defaults: Settings) -> None:
                        help="use this Redis as the log, for several processes (REDIS_URL)")
     serve.add_argument("--demo", action="store_true", default=defaults.demo,
                        help="load the demo event when the log is empty (RENCONTRE_DEMO)")
+    serve.add_argument("--reset-demo", action="store_true",
+                       help="delete this event's log first and start the demo afresh "
+                            "(a one-off action, so it has no environment variable)")
     serve.add_argument("--public-url", default=defaults.public_url,
                        help="URL printed in links (RENCONTRE_PUBLIC_URL)")
     serve.add_argument("--allowed-origin", action="append", dest="allowed_origins",
@@ -43,14 +49,25 @@ def serve_parser(sub: argparse._SubParsersAction, defaults: Settings) -> None:
     serve.add_argument("--send-limit", type=int, default=defaults.send_limit,
                        help="bytes buffered for a client before it is dropped "
                             "(RENCONTRE_SEND_LIMIT)")
+    serve.add_argument("--log-format", choices=LOG_FORMATS, default=defaults.log_format,
+                       help="text for people, json for one object per line "
+                            "(RENCONTRE_LOG_FORMAT)")
+    serve.add_argument("--metrics-token", default=defaults.metrics_token,
+                       help="serve /metrics to requests with 'Authorization: Bearer TOKEN' "
+                            "(RENCONTRE_METRICS_TOKEN)")
+    serve.add_argument("--metrics-port", type=int, default=defaults.metrics_port,
+                       help="serve /metrics on this port of --host instead, without a token "
+                            "(RENCONTRE_METRICS_PORT)")
     serve.set_defaults(run=serve_command)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(host=args.host, port=args.port, data=args.data, redis=args.redis,
-                    demo=args.demo, public_url=args.public_url,
+                    demo=args.demo or args.reset_demo, public_url=args.public_url,
                     allowed_origins=tuple(o.rstrip("/") for o in args.allowed_origins),
-                    max_frame=args.max_frame, send_limit=args.send_limit)
+                    max_frame=args.max_frame, send_limit=args.send_limit,
+                    log_format=args.log_format, metrics_token=args.metrics_token,
+                    metrics_port=args.metrics_port)
 
 
 async def prepare_event(hub: Hub, settings: Settings) -> list[tuple[str, str]]:
@@ -86,18 +103,51 @@ async def prepare_event(hub: Hub, settings: Settings) -> list[tuple[str, str]]:
     return links
 
 
+def demo_notice(settings: Settings, hub: Hub, today: date) -> list[str]:
+    """What an operator trying the demo must know: which day it runs and how to start over."""
+    event = hub.state.programme.event
+    if not settings.demo or event is None or event.slug != DEMO_SLUG:
+        return []
+    zone = f"{event.city or 'the venue'} time, {event.timezone}"
+    where = (f"Redis at {settings.redis}" if settings.redis
+             else f"{Path(settings.data).resolve()}")
+    first = event.start_date.strftime("%A %d %B %Y")
+    if event.start_date == today:
+        when = f"The demo event runs today, {first}, for {event.days} days ({zone})."
+    else:
+        when = (f"The demo event in this log starts on {first} ({zone}); "
+                f"today is {today:%A %d %B %Y} there.")
+    return [when, f"Its log is kept in {where}. To start over with a fresh demo dated today: "
+                  "rencontre serve --demo --reset-demo"
+                  + ("" if settings.redis else f" (or stop the server and delete {where})") + "."]
+
+
+async def reset_log(log: Log) -> None:
+    """Delete the whole log before it is opened for serving."""
+    await log.open()
+    try:
+        await log.destroy()
+    finally:
+        await log.close()
+
+
 def serve_command(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    setup_logging(settings.log_format)
     hub = Hub(open_log(settings.data, settings.redis))
     app = create_app(settings, hub)
 
     async def announce(app: web.Application) -> None:
-        for label, link in await prepare_event(hub, settings):
+        links = await prepare_event(hub, settings)
+        for line in demo_notice(settings, hub, datetime.now(ZoneInfo(ZONE)).date()):
+            print(line, flush=True)
+        for label, link in links:
             print(f"  {label:<28} {link}", flush=True)
 
     app.on_startup.append(announce)
     try:
+        if args.reset_demo:
+            asyncio.run(reset_log(open_log(settings.data, settings.redis)))
         web.run_app(app, host=settings.host, port=settings.port, access_log_class=AccessLogger,
                     backlog=4096,
                     print=lambda text: print(text, flush=True))
@@ -110,9 +160,14 @@ def serve_command(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rencontre", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    serve_parser(sub, Settings.from_env())
-    import_parser(sub, Settings.from_env())
-    export_qa_parser(sub, Settings.from_env())
+    try:
+        defaults = Settings.from_env()
+    except SettingError as error:
+        print(f"rencontre: {error}", file=sys.stderr)
+        return 2
+    serve_parser(sub, defaults)
+    import_parser(sub, defaults)
+    export_qa_parser(sub, defaults)
     args = parser.parse_args(argv)
     return args.run(args)
 

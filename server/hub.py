@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rencontre.engine.core import Engine, Replay
-from rencontre.engine.messages import Actor, Command, Push
+from rencontre.engine.messages import Actor, Command, Push, Refusal
 from rencontre.engine.state import EventState
 from rencontre.server import snapshots
 from rencontre.server.collector import Collector
@@ -20,6 +20,7 @@ from rencontre.server.connection import Connection
 from rencontre.server.frames import Encoded, message_frame
 from rencontre.server.log import Log, LogUnavailable
 from rencontre.server.log.base import LogTooNew
+from rencontre.server.metrics import Stats
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,15 @@ class Hub:
         self._snapshot_seq = 0
         self._snapshotting: asyncio.Task[None] | None = None
         self.collector = Collector()
+        self.stats = Stats()
+        self.log.observe_write = self.stats.append_seconds.observe
         self._programme: tuple[int, Encoded] | None = None
         self._collecting: asyncio.Task[None] | None = None
+
+    @property
+    def snapshot_seq(self) -> int:
+        """The seq of the last snapshot taken (or of the state restored at start)."""
+        return self._snapshot_seq
 
     @property
     def state(self):  # noqa: ANN201 - EventState, kept loose to avoid an import cycle in views
@@ -139,6 +147,8 @@ class Hub:
             await self.log.save_snapshot(snapshot)
         except LogUnavailable as error:
             log.warning("snapshot at %d not saved: %s", snapshot.seq, error)
+        else:
+            self.stats.snapshot_at = self.clock()
 
     async def _follow(self) -> None:
         while True:
@@ -159,7 +169,8 @@ class Hub:
                 self._apply(seq, entry)
 
     def _stop_following(self, fault: str) -> None:
-        log.error("stopped following the log at seq %d: %s", self.engine.state.seq, fault)
+        seq = self.engine.state.seq
+        log.error("stopped following the log at seq %d: %s", seq, fault, extra={"seq": seq})
         self.fault = fault
         self.healthy = False
         for waiter in self._waiters.values():
@@ -226,6 +237,9 @@ class Hub:
                 connection.send(frame)
                 if connection.dropped:
                     self.disconnect(connection)
+            stats = self.stats
+            stats.frames += end - start
+            stats.bytes += (end - start) * len(frame)
             budget -= end - start
             if end == len(subscribers):
                 outbox.popleft()
@@ -263,6 +277,28 @@ class Hub:
 
     async def execute(self, type: str, data: dict[str, Any], actor: Actor | None,
                       key: str | None = None) -> dict[str, Any]:
+        """Log a command and return its outcome once applied; counted for ``/metrics``.
+
+        See :meth:`_execute`.
+        """
+        # Types outside the table are one label: a client's made-up types must not add series.
+        kind = type if type in self.engine.table.commands else "unknown"
+        started = time.perf_counter()
+        try:
+            outcome = await self._execute(type, data, actor, key)
+        except Refusal as refusal:
+            self.stats.commands[kind, refusal.code] += 1
+            raise
+        except LogUnavailable:
+            self.stats.commands[kind, "server.unavailable"] += 1
+            raise
+        finally:
+            self.stats.command_seconds.observe(time.perf_counter() - started)
+        self.stats.commands[kind, "ok" if outcome["ok"] else outcome["code"]] += 1
+        return outcome
+
+    async def _execute(self, type: str, data: dict[str, Any], actor: Actor | None,
+                       key: str | None = None) -> dict[str, Any]:
         """Log a command and return its outcome once applied.
 
         A command that mints a secret gets it added to its result here, on the
@@ -301,6 +337,8 @@ class Hub:
         if connection in self.connections:
             self.connections.remove(connection)
             self.collector.disconnected()
+            if connection.dropped:
+                self.stats.slow_dropped += 1
         for topic in connection.topics:
             subscribers = self.topics.get(topic)
             if subscribers is not None:

@@ -5,9 +5,32 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from rencontre.server.logs import LOG_FORMATS
+
 
 def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip().rstrip("/") for v in (value or "").split(",") if v.strip())
+
+
+class SettingError(ValueError):
+    """An environment variable that does not hold what its setting needs."""
+
+
+def _int(env: dict[str, str], name: str, default: int | None) -> int | None:
+    value = env.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _choice(env: dict[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name) or default
+    if value not in choices:
+        raise SettingError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 # Organisers send whole attendee lists and programmes in one command: their connections
@@ -31,7 +54,14 @@ class Settings:
     allowed_origins               ``RENCONTRE_ALLOWED_ORIGINS``  (own origin only)
     max_frame                     ``RENCONTRE_MAX_FRAME``      ``65536`` bytes
     send_limit                    ``RENCONTRE_SEND_LIMIT``     ``1048576`` bytes
+    log_format                    ``RENCONTRE_LOG_FORMAT``     ``text`` (or ``json``)
+    metrics_token                 ``RENCONTRE_METRICS_TOKEN``  (none)
+    metrics_port                  ``RENCONTRE_METRICS_PORT``   (none)
     ============================  ===========================  ====================
+
+    ``/metrics`` is served on ``metrics_port`` when one is given (bind it where only the
+    collector reaches), else on the main port to requests bearing ``metrics_token``, else
+    not at all.
     """
 
     host: str = "127.0.0.1"
@@ -43,20 +73,26 @@ class Settings:
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     max_frame: int = 64 * 1024
     send_limit: int = 1024 * 1024
+    log_format: str = "text"
+    metrics_token: str | None = None
+    metrics_port: int | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         return cls(
             host=env.get("RENCONTRE_HOST", cls.host),
-            port=int(env.get("PORT", cls.port)),
+            port=_int(env, "PORT", cls.port),
             data=env.get("RENCONTRE_DATA", cls.data),
             redis=env.get("REDIS_URL") or None,
             demo=env.get("RENCONTRE_DEMO", "").lower() in ("1", "true", "yes", "on"),
             public_url=env.get("RENCONTRE_PUBLIC_URL") or None,
             allowed_origins=_csv(env.get("RENCONTRE_ALLOWED_ORIGINS")),
-            max_frame=int(env.get("RENCONTRE_MAX_FRAME", cls.max_frame)),
-            send_limit=int(env.get("RENCONTRE_SEND_LIMIT", cls.send_limit)),
+            max_frame=_int(env, "RENCONTRE_MAX_FRAME", cls.max_frame),
+            send_limit=_int(env, "RENCONTRE_SEND_LIMIT", cls.send_limit),
+            log_format=_choice(env, "RENCONTRE_LOG_FORMAT", cls.log_format, LOG_FORMATS),
+            metrics_token=env.get("RENCONTRE_METRICS_TOKEN") or None,
+            metrics_port=_int(env, "RENCONTRE_METRICS_PORT", None),
         )
 
     @property

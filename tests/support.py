@@ -80,6 +80,7 @@ class ServerProcess:
     data: Path
     redis: str | None = None
     demo: bool = True
+    extra: list[str] = field(default_factory=list)  # more flags of `rencontre serve`
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     links: dict[str, str] = field(default_factory=dict)
@@ -100,6 +101,7 @@ class ServerProcess:
             command += ["--redis", self.redis]
         if self.demo:
             command.append("--demo")
+        command += self.extra
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.pop("REDIS_URL", None)
         self.log_path = self.data.parent / f"server-{self.port}.log"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from rencontre.engine.upgrades import NewerFormat, stamp, upgrade
@@ -52,6 +54,8 @@ class Log(ABC):
     backend: str
 
     def __init__(self) -> None:
+        # Told how long each batch took to write (the hub's metrics set it).
+        self.observe_write: Callable[[float], None] = lambda seconds: None
         self._pending: list[tuple[str, asyncio.Future[int]]] = []
         self._flushing: asyncio.Task[None] | None = None
 
@@ -73,6 +77,10 @@ class Log(ABC):
     @abstractmethod
     async def last_seq(self) -> int:
         """The sequence number of the last entry; raises LogUnavailable."""
+
+    @abstractmethod
+    async def destroy(self) -> None:
+        """Delete every entry and the snapshot: the event starts afresh (the demo's reset)."""
 
     @abstractmethod
     async def save_snapshot(self, snapshot: Snapshot) -> None:
@@ -101,6 +109,7 @@ class Log(ABC):
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
+            started = time.perf_counter()
             try:
                 last = await self._write([body for body, _ in batch])
             except Exception as error:
@@ -109,6 +118,7 @@ class Log(ABC):
                     if not future.done():
                         future.set_exception(failure)
                 continue
+            self.observe_write(time.perf_counter() - started)
             first = last - len(batch) + 1
             for offset, (_, future) in enumerate(batch):
                 if not future.done():

@@ -92,6 +92,14 @@ class RedisLog(Log):
         _, messages = reply[0]
         return [(int(msg_id.split(b"-")[0]), decode(fields[b"e"])) for msg_id, fields in messages]
 
+    async def destroy(self) -> None:
+        if self._redis is None:
+            raise LogUnavailable("the log is closed")
+        try:
+            await self._redis.delete(self.stream, self.counter, self.snapshot)
+        except RedisError as error:
+            raise LogUnavailable(str(error)) from error
+
     async def save_snapshot(self, snapshot: Snapshot) -> None:
         if self._redis is None:
             raise LogUnavailable("the log is closed")

@@ -114,6 +114,11 @@ class SQLiteLog(Log):
             return []
         return self._select(after, limit)
 
+    async def destroy(self) -> None:
+        assert self._db is not None
+        self._db.executescript("BEGIN IMMEDIATE; DELETE FROM log; DELETE FROM snapshot; "
+                               "DELETE FROM sqlite_sequence WHERE name = 'log'; COMMIT;")
+
     def _store_snapshot(self, snapshot: Snapshot) -> None:
         # Its own connection: the writer thread may be committing a batch meanwhile.
         db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
