@@ -62,6 +62,8 @@ class Attendance:
 
     registrations: dict[str, Registration] = field(default_factory=dict)
     by_badge: dict[str, str] = field(default_factory=dict)
+    # principal of a personal link -> registration: whoever links a principal keeps it here.
+    by_principal: dict[str, str] = field(default_factory=dict)
     checkins: dict[str, CheckIn] = field(default_factory=dict)  # registration -> first
     recent: list[str] = field(default_factory=list)  # registrations, last checked in last
     entries: dict[str, dict[str, CheckIn]] = field(default_factory=dict)  # session -> reg
@@ -146,6 +148,8 @@ def _registered(state: EventState, event: Event) -> None:
         registration = Registration(registered_at=event.data["at"], **person)
         attendance.registrations[registration.id] = registration
         attendance.by_badge[registration.badge] = registration.id
+        if registration.principal:
+            attendance.by_principal[registration.principal] = registration.id
         while badge_code(attendance.next_code) in attendance.by_badge:
             attendance.next_code += 1
 

@@ -129,6 +129,38 @@ class Localized(Field):
 
 
 @dataclass(frozen=True)
+class Texts(Localized):
+    """One text (in a language the command names) or :class:`Localized` texts per language."""
+
+    def check(self, name: str, value: Any) -> str | dict[str, str]:
+        if isinstance(value, str):
+            return Text(max=self.max).check(name, value)
+        return super().check(name, value)
+
+    def describe(self) -> str:
+        return f"string, or texts per language (fr, es, en), each up to {self.max} characters"
+
+
+@dataclass(frozen=True)
+class TextsList(Field):
+    """A list of ``min_items`` to ``max_items`` items, each checked like :class:`Texts`."""
+
+    min_items: int = 0
+    max_items: int = 10
+    max: int = 200
+
+    def check(self, name: str, value: Any) -> list[str | dict[str, str]]:
+        if not isinstance(value, list) or not self.min_items <= len(value) <= self.max_items:
+            raise invalid(name, N_("Field “{field}” must be a list of {min} to {max} texts."),
+                          min=self.min_items, max=self.max_items)
+        return [Texts(max=self.max).check(f"{name}.{i}", item) for i, item in enumerate(value)]
+
+    def describe(self) -> str:
+        return (f"list of {self.min_items}–{self.max_items} strings or texts per language, "
+                f"each up to {self.max}")
+
+
+@dataclass(frozen=True)
 class TextList(Field):
     """A list of ``min_items`` to ``max_items`` texts, each checked like :class:`Text`."""
 

@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from rencontre.engine.reports import iso, spreadsheet_csv
+from rencontre.rooms.polls import poll_view
 from rencontre.rooms.qa import ranked
 from rencontre.schedule.model import pick
 
@@ -36,7 +37,7 @@ def export_json(state: EventState, session: str) -> bytes:
     document = {"session": {"id": item.id, "title": item.title,
                             "start": item.to_json()["start"], "room": item.room},
                 "questions": rows(state, session),
-                "polls": [{**poll.view(staff=True),
+                "polls": [{**poll_view(state, poll, staff=True),
                            "opened_at": iso(poll.opened_at) if poll.opened_at else None,
                            "closed_at": iso(poll.closed_at) if poll.closed_at else None}
                           for poll in state.polls.of(session)]}

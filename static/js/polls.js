@@ -21,6 +21,13 @@ export function percentText(count, total) {
   return percentFormat.format(share(count, total));
 }
 
+// A poll's text (its question, an option) in the page's language, else in the language
+// the poll was written in, else in any it has.
+export function pollText(texts, poll) {
+  if (typeof texts === "string") return texts;
+  return (texts && (texts[lang] || texts[poll.language] || Object.values(texts)[0])) || "";
+}
+
 export function ballotsText(total) {
   return total === 1 ? t("1 ballot") : t("{count} ballots", { count: total });
 }
@@ -141,7 +148,7 @@ export function drawResults(list, poll, { chosen = [] } = {}) {
     const row = list.children[index];
     const count = poll.counts[index];
     const mine = chosen.includes(index);
-    setText(row.querySelector(".poll-option-text"), option);
+    setText(row.querySelector(".poll-option-text"), pollText(option, poll));
     row.querySelector(".mark-own").hidden = !mine;
     setText(row.querySelector(".poll-count"), votesText(count));
     setText(row.querySelector(".poll-percent"), percentText(count, poll.total));

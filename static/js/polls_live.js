@@ -5,7 +5,7 @@
 // choice being made, and the focus, survive the pushes that arrive every 0.2 s.
 
 import { t } from "./i18n.js";
-import { ballotsText, drawResults, hasCounts, PollRoom, setText } from "./polls.js";
+import { ballotsText, drawResults, hasCounts, PollRoom, pollText, setText } from "./polls.js";
 import { el, errorText, reconcile } from "./qa.js";
 
 export function mountLivePolls(socket, sessionId, { mayVote }) {
@@ -26,7 +26,7 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
   polls.addEventListener("change", (event) => {
     const { kind, poll, was } = event.detail;
     if (kind === "changed" && poll && poll.status !== was) {
-      if (poll.status === "open") say(t("A poll is open: {question}", { question: poll.question }));
+      if (poll.status === "open") say(t("A poll is open: {question}", { question: pollText(poll.question, poll) }));
       if (poll.status === "closed") say(t("The poll is closed: here are the results."));
     }
     render();
@@ -69,13 +69,13 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
       return el("p", { className: "check poll-choice" },
         el("input", { attrs: { type: poll.multiple ? "checkbox" : "radio", name, id,
                                value: String(index) } }),
-        el("label", { text: option, attrs: { for: id } }));
+        el("label", { text: pollText(option, poll), attrs: { for: id } }));
     });
     const node = el("form", { className: "poll-form", attrs: { novalidate: true },
                               dataset: { poll: poll.id } },
       el("fieldset", { className: "poll-fields" },
         el("legend", {},
-          el("span", { className: "poll-question", text: poll.question }),
+          el("span", { className: "poll-question", text: pollText(poll.question, poll) }),
           el("span", { className: "poll-how", text: poll.multiple
             ? t("Choose one or more answers.") : t("Choose one answer.") })),
         ...options),
@@ -162,7 +162,7 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
     showStatus(node, t("Sending…"));
     try {
       const result = await socket.call("poll.vote", { poll: pollId, choices });
-      polls.setMine(pollId, result.choices);
+      polls.setMine(pollId, result.ballot);
       // After taking a vote back the form is open again for a new one.
       editing = takeBack;
       render();
@@ -195,7 +195,7 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
   }
 
   function updateClosed(li, poll) {
-    setText(li.querySelector(".poll-question"), poll.question);
+    setText(li.querySelector(".poll-question"), pollText(poll.question, poll));
     const counted = hasCounts(poll);
     setText(li.querySelector(".poll-total"), counted
       ? `${t("Final results")} · ${ballotsText(poll.total)}` : "");

@@ -4,7 +4,7 @@
 // Refusals go through the panel's ``send``, so they show where the Q&A tool shows its own.
 
 import { t } from "./i18n.js";
-import { ballotsText, drawResults, PollRoom, setText } from "./polls.js";
+import { ballotsText, drawResults, PollRoom, pollText, setText } from "./polls.js";
 import { el, reconcile } from "./qa.js";
 
 const MIN_OPTIONS = 2;
@@ -24,7 +24,7 @@ export function mountPollPanel(socket, sessionId, { send, say }) {
   polls.addEventListener("change", (event) => {
     const { kind, poll, was } = event.detail;
     if (kind === "changed" && poll && was === "open" && poll.status === "closed") {
-      say(t("Poll closed: {question}", { question: poll.question }));
+      say(t("Poll closed: {question}", { question: pollText(poll.question, poll) }));
     }
     render();
   });
@@ -127,7 +127,7 @@ export function mountPollPanel(socket, sessionId, { send, say }) {
     marks.push(mark(poll.multiple ? t("Several answers") : t("One answer"), "kind"));
     if (poll.results === "closed") marks.push(mark(t("Results at the end"), "kind"));
     li.querySelector(".q-marks").replaceChildren(...marks);
-    setText(li.querySelector(".poll-question"), poll.question);
+    setText(li.querySelector(".poll-question"), pollText(poll.question, poll));
     // Staff always get the counts; a copy without them is drawn as zeroes until they come.
     const counts = poll.counts || poll.options.map(() => 0);
     const total = typeof poll.total === "number" ? poll.total : 0;

@@ -4,6 +4,7 @@
 import { clock, day, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, errorText, qaStateText, ranked, reconcile, votesText } from "./qa.js";
 import { mountPollPanel } from "./polls_panel.js";
+import { pollText } from "./polls.js";
 import { Socket } from "./socket.js";
 
 const panel = document.getElementById("qa-panel");
@@ -129,7 +130,7 @@ function renderStage() {
   const poll = polls.shownPoll;
   const text = $("m-stage-text");
   if (poll) {
-    text.replaceChildren(el("strong", { text: t("Poll:") }), " ", el("span", { text: poll.question }));
+    text.replaceChildren(el("strong", { text: t("Poll:") }), " ", el("span", { text: pollText(poll.question, poll) }));
   } else if (question) {
     text.replaceChildren(el("q", { text: question.text, attrs: { lang: question.language } }),
       " ", el("span", { className: "who", text: `— ${question.author_name || t("Anonymous")}` }));

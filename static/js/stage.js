@@ -5,7 +5,7 @@
 
 import { clock, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
-import { ballotsText, drawResults, hasCounts, PollRoom } from "./polls.js";
+import { ballotsText, drawResults, hasCounts, PollRoom, pollText } from "./polls.js";
 import { qrSvg } from "./qr.js";
 import { Socket } from "./socket.js";
 
@@ -195,10 +195,11 @@ let pollFigure = null;
 
 function renderPoll(poll) {
   if (!pollFigure || pollFigure.dataset.poll !== poll.id || !body.contains(pollFigure)) {
-    const size = poll.question.length <= 90 ? "xl" : poll.question.length <= 200 ? "l" : "m";
+    const question = pollText(poll.question, poll);
+    const size = question.length <= 90 ? "xl" : question.length <= 200 ? "l" : "m";
     pollFigure = el("figure", { className: `stage-poll size-${size}`, dataset: { poll: poll.id } },
       el("p", { className: "stage-poll-state" }),
-      el("figcaption", { className: "stage-poll-question", text: poll.question }),
+      el("figcaption", { className: "stage-poll-question", text: question }),
       el("ol", { className: "poll-results stage-poll-results" }),
       el("p", { className: "stage-poll-later" }),
       el("p", { className: "stage-poll-total" }));

@@ -56,7 +56,7 @@ async def test_attendees_may_vote_but_not_run_polls(app_client):
         assert error["code"] == "auth.forbidden", (type, error)
     poll = await new_poll(moderator)
     reply = await attendee.send("poll.vote", {"poll": poll, "choices": [1]})
-    assert reply["result"] == {"poll": poll, "choices": [1]}
+    assert reply["result"] == {"poll": poll, "ballot": [1]}
     error = await attendee.send("poll.vote", {"poll": poll, "choices": [7]})
     assert error["code"] == "poll.bad-choice"
     assert app_client.hub.state.polls.by_id[poll].counts == [0, 1, 0]

@@ -60,7 +60,7 @@ def test_an_empty_ballot_takes_the_vote_back():
     driver = demo_driver()
     poll = make_poll(driver, multiple=True)
     vote(driver, poll, [0, 1])
-    assert vote(driver, poll, [])["result"] == {"poll": poll, "choices": []}
+    assert vote(driver, poll, [])["result"] == {"poll": poll, "ballot": []}
     view = polls(driver, ATTENDEE)
     assert (view["list"][0]["counts"], view["list"][0]["total"], view["mine"]) == (
         [0, 0, 0], 0, {})
@@ -166,5 +166,5 @@ def test_the_session_export_holds_its_polls_with_their_final_counts():
     driver.send("poll.close", {"poll": poll}, actor=MODERATOR)
     exported = json.loads(export_json(driver.state, "s02"))["polls"]
     assert [(p["question"], p["counts"], p["total"], p["status"]) for p in exported] == [
-        ("Where next year?", [0, 0, 2], 2, "closed")]
+        ({"en": "Where next year?"}, [0, 0, 2], 2, "closed")]
     assert exported[0]["closed_at"].endswith("Z")

@@ -1,0 +1,296 @@
+"""Poll kinds beyond single and multiple choice, poll texts per language, audiences."""
+
+from __future__ import annotations
+
+import pytest
+
+from rencontre.engine.messages import Actor, Refusal, Role
+from rencontre.engine.snapshots import room_snapshot
+from tests.unit.helpers import ATTENDEE, KIOSK, MODERATOR, ORGANISER, demo_driver
+
+BEA = Actor("bea", Role.ATTENDEE, "Bea")
+CAI = Actor("cai", Role.ATTENDEE, "Cai")
+QUESTION = {"fr": "Quelle ville ?", "es": "¿Qué ciudad?", "en": "Which city?"}
+
+
+def make(driver, kind, open_it=True, **extra):
+    data = {"session": "s02", "kind": kind, "question": QUESTION, **extra}
+    outcome = driver.send("poll.create", data, actor=MODERATOR)
+    assert outcome["ok"], outcome
+    poll = outcome["result"]["id"]
+    if open_it:
+        driver.send("poll.open", {"poll": poll}, actor=MODERATOR)
+    return poll
+
+
+def vote(driver, poll, actor=ATTENDEE, **ballot):
+    return driver.send("poll.vote", {"poll": poll, **ballot}, actor=actor)
+
+
+def view(driver, actor, poll):
+    polls = room_snapshot(driver.state, "s02", actor, driver.clock)["polls"]
+    return next(p for p in polls["list"] if p["id"] == poll), polls
+
+
+def refused(call) -> str:
+    with pytest.raises(Refusal) as refusal:
+        call()
+    return refusal.value.code
+
+
+# -- rating ----------------------------------------------------------------------------------
+
+def test_a_rating_shows_its_distribution_and_average_and_a_new_rating_replaces_the_old():
+    driver = demo_driver()
+    poll = make(driver, "rating", scale=5)
+    vote(driver, poll, rating=5)
+    vote(driver, poll, rating=2, actor=BEA)
+    vote(driver, poll, rating=4, actor=CAI)
+    vote(driver, poll, rating=3, actor=CAI)
+    shown, polls = view(driver, BEA, poll)
+    assert shown["counts"] == [0, 1, 1, 0, 1]
+    assert (shown["total"], shown["average"]) == (3, 3.33)
+    assert polls["mine"] == {poll: [2]}
+    vote(driver, poll, actor=CAI)  # no rating: taken back
+    assert view(driver, BEA, poll)[0]["average"] == 3.5
+
+
+def test_a_rating_outside_the_scale_is_refused_and_scales_are_five_or_ten():
+    driver = demo_driver()
+    poll = make(driver, "rating", scale=10)
+    assert vote(driver, poll, rating=10)["ok"]
+    five = make(driver, "rating")
+    assert refused(lambda: vote(driver, five, rating=6)) == "poll.bad-choice"
+    assert refused(lambda: make(driver, "rating", scale=7)) == "poll.bad-scale"
+    assert view(driver, MODERATOR, five)[0]["counts"] == [0] * 5
+
+
+# -- ranking ---------------------------------------------------------------------------------
+
+def test_a_ranking_adds_up_borda_points():
+    driver = demo_driver()
+    poll = make(driver, "ranking", options=["Querétaro", "Lyon", "Medellín"])
+    vote(driver, poll, ranking=[0, 1, 2])  # Querétaro 2, Lyon 1, Medellín 0
+    vote(driver, poll, ranking=[2, 0, 1], actor=BEA)  # Medellín 2, Querétaro 1, Lyon 0
+    vote(driver, poll, ranking=[0, 2, 1], actor=CAI)
+    assert view(driver, ATTENDEE, poll)[0]["counts"] == [5, 1, 3]
+    vote(driver, poll, ranking=[1, 0, 2], actor=CAI)  # replaces: Lyon 2, Querétaro 1
+    assert view(driver, ATTENDEE, poll)[0]["counts"] == [4, 3, 2]
+
+
+@pytest.mark.parametrize("ranking", [[0, 1], [0, 0, 1], [0, 1, 3]])
+def test_a_ranking_must_order_every_option_once(ranking):
+    driver = demo_driver()
+    poll = make(driver, "ranking", options=["a", "b", "c"])
+    assert refused(lambda: vote(driver, poll, ranking=ranking)) in (
+        "poll.bad-choice", "request.invalid")
+
+
+# -- word cloud ------------------------------------------------------------------------------
+
+def test_words_wait_for_a_moderator_and_are_counted_ignoring_case_and_accents():
+    driver = demo_driver()
+    poll = make(driver, "words")
+    vote(driver, poll, words=["Énergie", "vélo"])
+    vote(driver, poll, words=["energie  "], actor=BEA)
+    vote(driver, poll, words=["ENERGIE", "Eau"], actor=CAI)
+    shown, _ = view(driver, BEA, poll)
+    assert shown["words"] == [] and shown["total"] == 3
+    staff = {w["key"]: w for w in view(driver, MODERATOR, poll)[0]["words"]}
+    assert staff["energie"]["count"] == 3 and staff["energie"]["text"] == "Énergie"
+    assert {w["status"] for w in staff.values()} == {"pending"}
+    driver.send("poll.moderate", {"poll": poll, "entry": "energie", "verdict": "approve"},
+                actor=MODERATOR)
+    driver.send("poll.moderate", {"poll": poll, "entry": "velo", "verdict": "dismiss"},
+                actor=MODERATOR)
+    assert view(driver, BEA, poll)[0]["words"] == [
+        {"key": "energie", "text": "Énergie", "count": 3}]
+    # An approved word counts the people who send it later.
+    vote(driver, poll, words=["énergie"], actor=Actor("dan", Role.ATTENDEE, "Dan"))
+    assert view(driver, BEA, poll)[0]["words"][0]["count"] == 4
+
+
+def test_words_caught_by_the_qa_filter_are_marked_and_left_out_of_approve_all():
+    driver = demo_driver()
+    driver.send("qa.filter", {"language": "es", "words": "tonto"}, actor=MODERATOR)
+    poll = make(driver, "words")
+    vote(driver, poll, words=["Tonto", "agua"], language="es")
+    vote(driver, poll, words=["sol"], actor=BEA, language="fr")
+    outcome = driver.send("poll.moderate", {"poll": poll, "verdict": "approve"},
+                          actor=MODERATOR)
+    assert sorted(outcome["result"]["entries"]) == ["agua", "sol"]
+    staff = {w["key"]: w for w in view(driver, MODERATOR, poll)[0]["words"]}
+    assert staff["tonto"]["filtered"] and staff["tonto"]["status"] == "pending"
+    assert {w["key"] for w in view(driver, BEA, poll)[0]["words"]} == {"agua", "sol"}
+
+
+def test_a_cloud_ballot_holds_three_words_and_replaces_the_last():
+    driver = demo_driver()
+    poll = make(driver, "words")
+    assert refused(lambda: vote(driver, poll, words=["a", "b", "c", "d"])) == "request.invalid"
+    vote(driver, poll, words=["sol", "mar"])
+    vote(driver, poll, words=["sol"])
+    counts = {w["key"]: w["count"] for w in view(driver, MODERATOR, poll)[0]["words"]}
+    assert counts == {"sol": 1, "mar": 0}
+    assert view(driver, ATTENDEE, poll)[1]["mine"] == {poll: ["sol"]}
+
+
+def test_cloud_pushes_are_coalesced_and_the_room_gets_approved_words_only():
+    driver = demo_driver()
+    poll = make(driver, "words")
+    driver.send("poll.moderate", {"poll": poll, "verdict": "approve"}, actor=MODERATOR)
+    vote(driver, poll, words=["sol"])
+    driver.send("poll.moderate", {"poll": poll, "entry": "sol", "verdict": "approve"},
+                actor=MODERATOR)
+    vote(driver, poll, words=["sol", "luna"], actor=BEA)
+    pushes = {p.topic: p for p in driver.pushes[-3:]}
+    assert all(p.coalesce for p in pushes.values())
+    assert pushes["room:s02"].message["cloud"] == {
+        f"{poll}/sol": {"key": "sol", "text": "sol", "count": 2}}
+    assert set(pushes["staff:s02"].message["cloud"]) == {f"{poll}/sol", f"{poll}/luna"}
+    assert "bea" not in str(pushes["room:s02"].message)
+
+
+# -- open answers ----------------------------------------------------------------------------
+
+def test_open_answers_show_once_approved_and_never_with_their_author():
+    driver = demo_driver()
+    poll = make(driver, "text")
+    first = vote(driver, poll, text="Plus de pistes cyclables")["result"]["entry"]
+    second = vote(driver, poll, actor=BEA, text="Des toits verts")["result"]["entry"]
+    assert view(driver, CAI, poll)[0]["entries"] == []
+    staff = view(driver, MODERATOR, poll)[0]["entries"]
+    assert [(e["text"], e["name"], e["status"]) for e in staff] == [
+        ("Des toits verts", "Bea", "pending"), ("Plus de pistes cyclables", "Ana", "pending")]
+    driver.send("poll.moderate", {"poll": poll, "entry": first, "verdict": "approve"},
+                actor=MODERATOR)
+    driver.send("poll.moderate", {"poll": poll, "entry": second, "verdict": "dismiss"},
+                actor=MODERATOR)
+    shown = view(driver, CAI, poll)[0]["entries"]
+    assert [e["text"] for e in shown] == ["Plus de pistes cyclables"]
+    assert "name" not in shown[0] and "author" not in shown[0]
+    room = [p for p in driver.pushes if p.topic == "room:s02"
+            and p.message["type"] == "poll.moderated"]
+    assert [p.message["entries"] for p in room] == [[shown[0]], []]
+    assert room[1].message["removed"] == [second]
+    assert view(driver, BEA, poll)[1]["mine"][poll] == [
+        {"id": second, "text": "Des toits verts", "status": "dismissed"}]
+
+
+def test_one_person_sends_at_most_three_answers():
+    driver = demo_driver()
+    poll = make(driver, "text")
+    for n in range(3):
+        assert vote(driver, poll, text=f"idea {n}")["ok"]
+    assert refused(lambda: vote(driver, poll, text="one more")) == "poll.too-many"
+    assert refused(lambda: vote(driver, poll)) == "poll.bad-choice"
+
+
+def test_only_clouds_and_open_answers_are_moderated():
+    driver = demo_driver()
+    poll = make(driver, "choice", options=["a", "b"])
+    code = refused(lambda: driver.send("poll.moderate", {
+        "poll": poll, "entry": "a", "verdict": "approve"}, actor=MODERATOR))
+    assert code == "poll.not-moderated"
+    cloud = make(driver, "words")
+    code = refused(lambda: driver.send("poll.moderate", {
+        "poll": cloud, "entry": "nothing", "verdict": "approve"}, actor=MODERATOR))
+    assert code == "poll.unknown-entry"
+
+
+# -- quiz ------------------------------------------------------------------------------------
+
+def test_a_quiz_reveals_its_answer_on_close_and_keeps_a_leaderboard_of_nicknames():
+    driver = demo_driver()
+    options = ["1992", "2015", "2021"]
+    first = make(driver, "quiz", options=options, correct=[1])
+    assert view(driver, ATTENDEE, first)[0]["correct"] is None
+    assert view(driver, MODERATOR, first)[0]["correct"] == [1]
+    vote(driver, first, choices=[1])
+    vote(driver, first, choices=[0], actor=BEA)
+    vote(driver, first, choices=[1], actor=CAI)
+    assert view(driver, ATTENDEE, first)[0]["counts"] is None  # quizzes keep counts for the end
+    driver.send("poll.close", {"poll": first}, actor=MODERATOR)
+    closing = [p for p in driver.pushes if p.topic == "room:s02"][-1].message
+    assert closing["poll"]["correct"] == [1]
+    assert closing["leaderboard"] == [{"name": "Ana", "score": 1}, {"name": "Cai", "score": 1}]
+    second = make(driver, "quiz", options=["a", "b", "c"], correct=[0, 2], multiple=True)
+    vote(driver, second, choices=[0, 2], actor=CAI)
+    vote(driver, second, choices=[0], actor=ATTENDEE)  # half right is wrong
+    driver.send("poll.close", {"poll": second}, actor=MODERATOR)
+    _, polls = view(driver, CAI, second)
+    assert polls["leaderboard"] == [{"name": "Cai", "score": 2}, {"name": "Ana", "score": 1}]
+    assert polls["my_score"] == 2
+    assert "cai" not in str(polls["leaderboard"])
+
+
+@pytest.mark.parametrize("extra", [{}, {"correct": [3]}, {"correct": [0, 1]}])
+def test_a_quiz_needs_its_correct_answers(extra):
+    driver = demo_driver()
+    code = refused(lambda: make(driver, "quiz", options=["a", "b", "c"], **extra))
+    assert code == "poll.bad-answer"
+
+
+# -- languages -------------------------------------------------------------------------------
+
+def test_questions_and_options_are_kept_per_language_with_the_first_given_as_fallback():
+    driver = demo_driver()
+    poll = make(driver, "choice", options=[{"fr": "Oui", "es": "Sí", "en": "Yes"},
+                                           {"fr": "Non", "es": "No"}])
+    shown = view(driver, ATTENDEE, poll)[0]
+    assert shown["question"] == QUESTION and shown["language"] == "fr"
+    assert shown["options"][1] == {"fr": "Non", "es": "No"}
+    plain = make(driver, "choice", question="¿Comida?", language="es", options=["Sí", "No"])
+    shown = view(driver, ATTENDEE, plain)[0]
+    assert (shown["question"], shown["options"][0], shown["language"]) == (
+        {"es": "¿Comida?"}, {"es": "Sí"}, "es")
+    code = refused(lambda: make(driver, "choice", question={"de": "Ja?"}, options=["a", "b"]))
+    assert code == "request.invalid"
+
+
+# -- audiences -------------------------------------------------------------------------------
+
+def register_and_check_in(driver, principal: str, badge: str) -> None:
+    outcome = driver.send("attendance.register", {"name": principal, "badge": badge,
+                                                  "principal": principal}, actor=ORGANISER)
+    assert outcome["ok"], outcome
+    assert driver.send("checkin.scan", {"badge": badge}, actor=KIOSK)["ok"]
+
+
+def test_an_on_site_poll_takes_the_ballots_of_people_checked_in_only():
+    driver = demo_driver()
+    poll = make(driver, "choice", options=["a", "b"], audience="onsite")
+    with pytest.raises(Refusal) as refusal:
+        vote(driver, poll, choices=[0])
+    assert refusal.value.code == "poll.not-in-audience"
+    assert "check in" in refusal.value.message
+    assert view(driver, ATTENDEE, poll)[1]["me"] == {"on_site": False}
+    register_and_check_in(driver, ATTENDEE.id, "B-1")
+    assert vote(driver, poll, choices=[0])["ok"]
+    assert view(driver, ATTENDEE, poll)[1]["me"] == {"on_site": True}
+    assert refused(lambda: vote(driver, poll, choices=[0], actor=MODERATOR)) == (
+        "poll.not-in-audience")
+
+
+def test_an_online_poll_refuses_people_checked_in_on_site():
+    driver = demo_driver()
+    poll = make(driver, "rating", audience="online")
+    assert vote(driver, poll, rating=4, actor=BEA)["ok"]
+    register_and_check_in(driver, ATTENDEE.id, "B-2")
+    assert refused(lambda: vote(driver, poll, rating=4)) == "poll.not-in-audience"
+
+
+def test_replaying_the_log_rebuilds_every_kind_exactly():
+    driver = demo_driver()
+    rating = make(driver, "rating")
+    vote(driver, rating, rating=4)
+    words = make(driver, "words")
+    vote(driver, words, words=["sol", "mar"], actor=BEA)
+    driver.send("poll.moderate", {"poll": words, "entry": "sol", "verdict": "approve"},
+                actor=MODERATOR)
+    text = make(driver, "text")
+    vote(driver, text, text="hola")
+    quiz = make(driver, "quiz", options=["a", "b"], correct=[0])
+    vote(driver, quiz, choices=[0], actor=CAI)
+    driver.send("poll.close", {"poll": quiz}, actor=MODERATOR)
+    assert driver.replay().state.polls == driver.state.polls
