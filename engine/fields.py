@@ -13,6 +13,9 @@ from typing import Any
 from rencontre.engine.messages import N_, Refusal
 
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
+# C0 and C1 controls (line breaks included) and DEL: a one-line text such as a title goes into
+# calendar names, page titles and file headers, where they break or hide things.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def invalid(name: str, message: str, **params: Any) -> Refusal:
@@ -33,10 +36,12 @@ class Field:
 
 @dataclass(frozen=True)
 class Text(Field):
-    """A string, stripped of surrounding space, between ``min`` and ``max`` characters."""
+    """A string, stripped of surrounding space, between ``min`` and ``max`` characters;
+    ``line``: one line, without control characters."""
 
     min: int = 1
     max: int = 200
+    line: bool = False
 
     def check(self, name: str, value: Any) -> str:
         if not isinstance(value, str):
@@ -45,6 +50,9 @@ class Text(Field):
         if not self.min <= len(value) <= self.max:
             raise invalid(name, N_("Field “{field}” must be {min} to {max} characters long."),
                           min=self.min, max=self.max)
+        if self.line and CONTROL.search(value):
+            raise invalid(name, N_("Field “{field}” must be one line, without control "
+                                   "characters."))
         return value
 
     def describe(self) -> str:
@@ -108,10 +116,12 @@ class Choice(Field):
 
 @dataclass(frozen=True)
 class Localized(Field):
-    """Text per language: ``{"fr": ..., "es": ..., "en": ...}``, at least one."""
+    """Text per language: ``{"fr": ..., "es": ..., "en": ...}``, at least one; ``line``: each
+    one line, as for :class:`Text`."""
 
     max: int = 200
     languages: tuple[str, ...] = ("fr", "es", "en")
+    line: bool = False
 
     def check(self, name: str, value: Any) -> dict[str, str]:
         if not isinstance(value, dict) or not value:
@@ -121,7 +131,7 @@ class Localized(Field):
             if lang not in self.languages:
                 raise invalid(name, N_("Field “{field}” has an unknown language “{lang}”."),
                               lang=str(lang))
-            out[lang] = Text(max=self.max).check(f"{name}.{lang}", text)
+            out[lang] = Text(max=self.max, line=self.line).check(f"{name}.{lang}", text)
         return out
 
     def describe(self) -> str:

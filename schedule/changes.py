@@ -201,7 +201,7 @@ def restore(state: EventState, cmd: Command) -> Decision:
 
 @command("session.edit", roles=STAFF, fields={
     **SESSION,
-    "title": Localized(max=300, optional=True),
+    "title": Localized(max=300, line=True, optional=True),
     "abstract": Localized(max=5000, optional=True),
     "language": Text(max=8, optional=True),
     "track": Id(optional=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from rencontre.engine.fields import Blob, Choice
+from rencontre.engine.fields import CONTROL, Blob, Choice
 from rencontre.engine.messages import N_, Command, Decision, Event, Refusal, Role
 from rencontre.engine.registry import applies, command, publishes
 from rencontre.schedule.model import InvalidProgramme, Programme, Session
@@ -26,9 +26,21 @@ def load(state: EventState, cmd: Command) -> Decision:
     except InvalidProgramme as problem:
         raise Refusal("schedule.invalid", N_("{place}: {problem}"),
                       place=problem.place, problem=problem.problem) from None
+    _refuse_control_characters(incoming)
     return Decision([Event("schedule.loaded", {
         "programme": incoming.to_json(), "mode": cmd.data.get("mode", "replace"), "at": cmd.at,
     })], {"sessions": len(incoming.sessions)})
+
+
+def _refuse_control_characters(programme: Programme) -> None:
+    """Titles and names are one line, as ``session.edit`` requires of a title."""
+    named = [(f"sessions[{i}].title", s.title) for i, s in enumerate(programme.ordered_sessions())]
+    named += [(f"rooms[{i}].name", r.name) for i, r in enumerate(programme.ordered_rooms())]
+    named += [(f"tracks[{i}].name", t.name) for i, t in enumerate(programme.tracks.values())]
+    for place, texts in named:
+        if any(CONTROL.search(text) for text in texts.values()):
+            raise Refusal("schedule.invalid", N_("{place}: {problem}"), place=place,
+                          problem="a line break or control character in a one-line text")
 
 
 @applies("schedule.loaded")

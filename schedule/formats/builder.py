@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from rencontre.schedule.model import EventInfo, Programme, Room, RoomKind, Session, Speaker, Track
 
-from .common import HEX_COLOR, SLUG, slugify, zone_named
+from .common import HEX_COLOR, SLUG, one_line, slugify, zone_named
 from .errors import ImportProblems, Problem
 
 Progress = Callable[[int, int], None]
@@ -67,7 +67,8 @@ class ProgrammeBuilder:
         if name not in self._rooms:
             rooms = self.programme.rooms
             room_id = _free(slug if SLUG.fullmatch(slug) else slugify(name, "room"), rooms)
-            rooms[room_id] = Room(room_id, {"en": name}, kind, capacity, position=len(rooms))
+            rooms[room_id] = Room(room_id, {"en": one_line(name)}, kind, capacity,
+                                  position=len(rooms))
             self._rooms[name] = room_id
         return self._rooms[name]
 
@@ -76,7 +77,7 @@ class ProgrammeBuilder:
         if name not in self._tracks:
             tracks = self.programme.tracks
             track_id = _free(slug if SLUG.fullmatch(slug) else slugify(name, "track"), tracks)
-            tracks[track_id] = Track(track_id, {"en": name})
+            tracks[track_id] = Track(track_id, {"en": one_line(name)})
             if HEX_COLOR.fullmatch(color):
                 tracks[track_id].color = color.lower()
             self._tracks[name] = track_id
@@ -93,6 +94,7 @@ class ProgrammeBuilder:
     def add(self, place: str, session: Session | None) -> None:
         """Count one session read and keep it (None: it had problems, already reported)."""
         if session is not None:
+            session.title = {lang: one_line(text) for lang, text in session.title.items()}
             if session.id in self.programme.sessions:
                 self.problem(place, f"duplicate session id {session.id!r}")
             elif session.end <= session.start:

@@ -85,6 +85,12 @@ def tidy(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: runs of spaces, line breaks and control characters become one
+    space (titles and names go into calendar names and headers, which must be one line)."""
+    return re.sub(r"[\s\x00-\x1f\x7f-\x9f]+", " ", text).strip()
+
+
 def joined(*texts: str | None) -> str:
     """The non-empty ``texts``, tidied, separated by blank lines (abstract + description)."""
     return "\n\n".join(tidy(text) for text in texts if text and tidy(text))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vDuration, vText
 
 from rencontre.schedule.model import Programme, Session, Status, pick
 
@@ -22,8 +22,10 @@ from .common import (
     zone_named,
 )
 from .errors import ImportProblems, Problem
+from .vtimezone import vtimezone
 
 PRODID = "-//Rencontre//Rencontre//EN"
+_FOLD = re.compile(rb"\r?\n[ \t]")
 _SPEAKERS = {"fr": "Intervenant·es", "es": "Ponentes", "en": "Speakers"}
 
 
@@ -46,7 +48,10 @@ def export_ical(programme: Programme, *, now: datetime, sessions: Iterable[Sessi
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("METHOD", "PUBLISH")
-    calendar.calendar_name = calendar_name or pick(event.name, lang)
+    # Added as text so that commas, semicolons and line breaks are escaped (RFC 5545 3.3.11).
+    name = tidy(calendar_name or pick(event.name, lang))
+    calendar.add("NAME", vText(name))
+    calendar.add("X-WR-CALNAME", vText(name))
     calendar.add("X-WR-TIMEZONE", event.timezone)
     calendar.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
@@ -54,8 +59,23 @@ def export_ical(programme: Programme, *, now: datetime, sessions: Iterable[Sessi
         calendar.add_component(_vevent(programme, session, now, lang, base))
     first = min([event.start_date, *(s.start.date() for s in chosen)])
     last = max([event.end_date, *(s.end.date() for s in chosen)])
-    calendar.add_missing_timezones(first - timedelta(days=1), last + timedelta(days=1))
+    # Before the VEVENTs that use it: some readers resolve TZIDs as they go.
+    calendar.subcomponents.insert(0, vtimezone(event.zone, first - timedelta(days=1),
+                                               last + timedelta(days=1)))
     return calendar.to_ical()
+
+
+def _stamp(moment: datetime, zone: ZoneInfo) -> datetime:
+    """``moment`` as a local time of ``zone``, or in UTC when the local time is ambiguous.
+
+    RFC 5545 3.3.5 reads a local time in the hour repeated when clocks go back as its first
+    occurrence: a session in the second one would be shown an hour early by every reader.
+    (No instant falls in the hour skipped when clocks go forward.)
+    """
+    local = moment.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return moment.astimezone(UTC)
+    return local
 
 
 def _vevent(programme: Programme, session: Session, now: datetime, lang: str,
@@ -65,8 +85,8 @@ def _vevent(programme: Programme, session: Session, now: datetime, lang: str,
     vevent = Event()
     vevent.add("UID", f"{session.guid}@{event.slug}")
     vevent.add("DTSTAMP", now.astimezone(UTC))
-    vevent.add("DTSTART", session.start.astimezone(zone))
-    vevent.add("DTEND", session.end.astimezone(zone))
+    vevent.add("DTSTART", _stamp(session.start, zone))
+    vevent.add("DTEND", _stamp(session.end, zone))
     vevent.add("SUMMARY", tidy(pick(session.title, lang)))
     vevent.add("DESCRIPTION", _description(programme, session, lang))
     vevent.add("LOCATION", pick(programme.rooms[session.room].name, lang))
@@ -99,8 +119,9 @@ def import_ical(data: bytes, *, default_timezone: str | None = None,
     with a time of day is a problem. The event zone is X-WR-TIMEZONE, else ``default_timezone``,
     else the first DTSTART's zone, else UTC. Places are ``VEVENT #3 (UID …)``.
     """
+    text = _unfolded(data)
     try:
-        calendar = Calendar.from_ical(data)
+        calendar = Calendar.from_ical(text)
     except ValueError as error:
         raise ImportProblems([Problem("VCALENDAR", f"not an iCalendar file: {error}")]) from None
     vevents = calendar.walk("VEVENT")
@@ -112,8 +133,35 @@ def import_ical(data: bytes, *, default_timezone: str | None = None,
     for number, vevent in enumerate(vevents, 1):
         place = f"VEVENT #{number} (UID {vevent.get('UID', 'missing')})"
         builder.add(place, _session(builder, vevent, place, zone))
-    name = str(calendar.get("NAME") or calendar.get("X-WR-CALNAME") or "").strip() or "Calendar"
+    name = _unescaped(str(calendar.get("NAME") or calendar.get("X-WR-CALNAME") or "")).strip()
+    name = name or "Calendar"
     return builder.finish("VCALENDAR", slug=event_slug("", name), name=name, zone=zone)
+
+
+def _unfolded(data: bytes) -> str:
+    """The text of ``data`` with its folded lines joined.
+
+    Folding counts octets, so a fold may fall inside a UTF-8 character (a real JRES file
+    splits "’" this way): lines are joined before the bytes are decoded.
+    """
+    joined_lines = _FOLD.sub(b"", data)
+    try:
+        return joined_lines.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        where = error.start  # in the joined text; back to the file's own lines
+        for fold in _FOLD.finditer(data):
+            if fold.start() > where:
+                break
+            where += len(fold[0])
+        line = data.count(b"\n", 0, where) + 1
+        raise ImportProblems([Problem(f"line {line}", "not UTF-8 text")]) from None
+
+
+def _unescaped(text: str) -> str:
+    """A TEXT value read raw (NAME and X-WR-CALNAME are not typed by the parser), unescaped
+    per RFC 5545 3.3.11."""
+    return re.sub(r"\\([\\;,nN])",
+                  lambda match: "\n" if match[1] in "nN" else match[1], text)
 
 
 def _zone_of(vevent: Event) -> ZoneInfo | None:
@@ -164,6 +212,15 @@ def _times(builder: ProgrammeBuilder, vevent: Event, place: str,
         return None, None
     if "DTEND" not in vevent and "DURATION" not in vevent:
         builder.problem(place, "neither DTEND nor DURATION")
+        return None, None
+    unknown = [(name, vevent[name].params["TZID"]) for name in ("DTSTART", "DTEND")
+               if name in vevent and "TZID" in vevent[name].params
+               and isinstance(vevent[name].dt, datetime) and vevent[name].dt.tzinfo is None]
+    for name, tzid in unknown:
+        # Reading it in some other zone would put the session hours off, silently.
+        builder.problem(f"{place} {name}", f"unknown time zone TZID={tzid!r}: not an IANA "
+                                           "name, and the file has no VTIMEZONE for it")
+    if unknown:
         return None, None
     start = vevent["DTSTART"].dt
     end = vevent["DTEND"].dt if "DTEND" in vevent else start + vevent["DURATION"].dt
