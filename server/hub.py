@@ -19,7 +19,7 @@ from rencontre.server.collector import Collector
 from rencontre.server.connection import Connection
 from rencontre.server.frames import Encoded, message_frame
 from rencontre.server.log import Log, LogUnavailable
-from rencontre.server.log.base import LogTooNew
+from rencontre.server.log.base import LogRewound, LogTooNew
 from rencontre.server.metrics import Stats
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ RECENT_OUTCOMES = 20_000
 TICK = 0.2  # seconds between two pushes of a coalesced kind, per topic
 SNAPSHOT_EVERY = 100_000  # entries between two snapshots of the state
 CHUNK = 100  # frames written between two turns of the event loop
+PROBE = 1.5  # seconds a health check waits for the log
 
 
 @dataclass(slots=True)
@@ -95,9 +96,13 @@ class Hub:
             self._snapshot_seq = self.engine.state.seq
             while entries := await self.log.read(self.engine.state.seq, READ_BATCH):
                 for seq, entry in entries:
+                    self._check_next(seq)
                     self.engine.apply(seq, entry, publish=False)
         finally:
             gc.enable()
+        # A snapshot beyond the end of the log: entries were lost after it was taken.
+        self.log.seen = max(self.log.seen, self.engine.state.seq)
+        await self.log.last_seq()
         gc.collect()
         # What the replay built lives on: keep it out of later full collections.
         gc.freeze()
@@ -126,7 +131,8 @@ class Hub:
             connection.transport.close()
         if self._snapshotting is not None:
             await asyncio.gather(self._snapshotting, return_exceptions=True)
-        if self.engine.state.seq > self._snapshot_seq:
+        # After a fault the log is not this state's any more: no snapshot of it goes there.
+        if self.engine.state.seq > self._snapshot_seq and self.fault is None:
             await self.save_snapshot()
         await self.log.close()
 
@@ -155,7 +161,7 @@ class Hub:
             try:
                 entries = await self.log.read(self.engine.state.seq, READ_BATCH, block=5)
                 self.healthy = True
-            except LogTooNew as error:
+            except (LogTooNew, LogRewound) as error:
                 # Applying what follows would part this process's state from its peers'.
                 self._stop_following(str(error))
                 return
@@ -165,10 +171,44 @@ class Hub:
                 self.healthy = False
                 await asyncio.sleep(1)
                 continue
-            for seq, entry in entries:
-                self._apply(seq, entry)
+            try:
+                for seq, entry in entries:
+                    self._check_next(seq)
+                    self._apply(seq, entry)
+            except LogRewound as error:
+                self._stop_following(str(error))
+                return
+
+    def _check_next(self, seq: int) -> None:
+        """Entries follow one another: a gap means the log lost some (or its head)."""
+        if seq != self.engine.state.seq + 1:
+            raise LogRewound(f"the log jumps from entry {self.engine.state.seq} to {seq}: "
+                             "entries are missing. Restore the log from a backup.")
+
+    async def check(self) -> str | None:
+        """Why this process cannot take writes now, or None; answers within about PROBE s.
+
+        It writes as an append would, so a full or read-only disk, a Redis that stopped
+        answering or lost its data, all show.
+        """
+        if self.fault is not None:
+            return self.fault
+        try:
+            await asyncio.wait_for(self.log.probe(), PROBE)
+        except TimeoutError:
+            return f"the log did not answer within {PROBE:g} s"
+        except LogRewound as error:
+            self._stop_following(str(error))
+            return self.fault
+        except LogUnavailable as error:
+            return str(error)
+        if not self.healthy:
+            return "the log cannot be read"
+        return None
 
     def _stop_following(self, fault: str) -> None:
+        if self.fault is not None:
+            return
         seq = self.engine.state.seq
         log.error("stopped following the log at seq %d: %s", seq, fault, extra={"seq": seq})
         self.fault = fault
@@ -315,7 +355,11 @@ class Hub:
         admitted = self.engine.admit(command)
         if isinstance(admitted, Replay):
             return admitted.outcome
-        seq = await self.log.append(admitted.to_entry())
+        try:
+            seq = await self.log.append(admitted.to_entry())
+        except LogRewound as error:
+            self._stop_following(str(error))
+            raise
         outcome = await self._outcome(seq)
         if minted is not None and outcome["ok"] and outcome["seq"] == seq:
             outcome = {**outcome, "result": {**outcome["result"], **minted.reply}}
@@ -323,7 +367,10 @@ class Hub:
 
     async def _outcome(self, seq: int) -> dict[str, Any]:
         if seq <= self.engine.state.seq:
-            return self._recent[seq]
+            outcome = self._recent.get(seq)
+            if outcome is None:  # applied too long ago to tell: the sender may retry
+                raise LogUnavailable(f"the outcome of entry {seq} is no longer known")
+            return outcome
         waiter = self._waiters.get(seq)
         if waiter is None:
             waiter = self._waiters[seq] = asyncio.get_running_loop().create_future()

@@ -78,16 +78,18 @@ def redirect(location: str) -> web.HTTPFound:
 
 @routes.get("/healthz")
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness for operators: 200 while the log answers, else 503."""
+    """For operators and load balancers: 200 while this process can take writes, else 503.
+
+    It writes to the log as an append would and answers within about two seconds;
+    ``problem`` says what is wrong.
+    """
     hub = request.app[HUB]
-    try:
-        await hub.log.last_seq()
-        reachable = hub.healthy
-    except LogUnavailable:
-        reachable = False
-    body = {"status": "ok" if reachable else "unavailable", "backend": hub.log.backend,
+    problem = await hub.check()
+    body = {"status": "ok" if problem is None else "unavailable", "backend": hub.log.backend,
             "seq": hub.state.seq}
-    return web.json_response(body, status=200 if reachable else 503)
+    if problem is not None:
+        body["problem"] = problem
+    return web.json_response(body, status=200 if problem is None else 503)
 
 
 @routes.get("/")

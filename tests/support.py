@@ -44,15 +44,34 @@ class RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed; run the README's test command")
+        self.binary = binary
         self.directory = directory
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.start()
+
+    def start(self) -> None:
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(directory),
-             "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-             "--daemonize", "no", "--logfile", str(directory / "redis.log")],
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.directory), "--appendonly", "yes", "--appendfsync", "always",
+             "--save", "", "--daemonize", "no", "--logfile", str(self.directory / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self.ping, what="redis-server")
+
+    def restart_empty(self) -> None:
+        """Stop, lose every file, start again on the same port: a Redis run without AOF."""
+        self.stop()
+        shutil.rmtree(self.directory / "appendonlydir", ignore_errors=True)
+        for dump in self.directory.glob("*.rdb"):
+            dump.unlink()
+        self.start()
+
+    def pause(self) -> None:
+        """Stop the process without closing its sockets (SIGSTOP): it answers nothing."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
 
     def ping(self) -> bool:
         with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:

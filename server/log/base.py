@@ -28,6 +28,13 @@ class LogUnavailable(Exception):
     """The log cannot be reached; nothing was written."""
 
 
+class LogRewound(LogUnavailable):
+    """The log lost entries this process has seen (a Redis restarted without its data).
+
+    Nothing is written on such a log: this process stops following it for good.
+    """
+
+
 class LogTooNew(LogUnavailable):
     """The log holds entries of a newer format than this code reads (engine/upgrades.py)."""
 
@@ -58,6 +65,8 @@ class Log(ABC):
         self.observe_write: Callable[[float], None] = lambda seconds: None
         self._pending: list[tuple[str, asyncio.Future[int]]] = []
         self._flushing: asyncio.Task[None] | None = None
+        # The highest seq this process has read, written or restored: the log may not end before.
+        self.seen = 0
 
     @abstractmethod
     async def open(self) -> None:
@@ -81,6 +90,10 @@ class Log(ABC):
     @abstractmethod
     async def destroy(self) -> None:
         """Delete every entry and the snapshot: the event starts afresh (the demo's reset)."""
+
+    @abstractmethod
+    async def probe(self) -> None:
+        """Write something small durably, as an append would; raise LogUnavailable if that fails."""
 
     @abstractmethod
     async def save_snapshot(self, snapshot: Snapshot) -> None:

@@ -12,14 +12,19 @@ import asyncio
 import fcntl
 import os
 import sqlite3
+import time
 from pathlib import Path
 
-from rencontre.server.log.base import Entry, Log, LogUnavailable, Snapshot, decode
+from rencontre.server.log.base import Entry, Log, LogRewound, LogUnavailable, Snapshot, decode
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS log (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS health (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    checked REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS snapshot (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -118,6 +123,7 @@ class SQLiteLog(Log):
         assert self._db is not None
         self._db.executescript("BEGIN IMMEDIATE; DELETE FROM log; DELETE FROM snapshot; "
                                "DELETE FROM sqlite_sequence WHERE name = 'log'; COMMIT;")
+        self.seen = 0
 
     def _store_snapshot(self, snapshot: Snapshot) -> None:
         # Its own connection: the writer thread may be committing a batch meanwhile.
@@ -167,4 +173,26 @@ class SQLiteLog(Log):
         if self._reader is None:
             raise LogUnavailable("the log is closed")
         (last,) = self._reader.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()
+        if last < self.seen:
+            raise LogRewound(
+                f"{self.path} ends at entry {last} but entry {self.seen} was read before "
+                f"(its -wal file deleted or an older copy put back?): restore the data "
+                "directory from a backup")
         return last
+
+    def _touch(self) -> None:
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=1)
+        try:
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("INSERT INTO health (id, checked) VALUES (1, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET checked = excluded.checked", (time.time(),))
+        finally:
+            db.close()
+
+    async def probe(self) -> None:
+        if self._db is None:
+            raise LogUnavailable("the log is closed")
+        try:
+            await asyncio.to_thread(self._touch)
+        except sqlite3.Error as error:
+            raise LogUnavailable(f"{self.path} cannot be written: {error}") from error
