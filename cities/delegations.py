@@ -231,6 +231,11 @@ def edit(state: EventState, cmd: Command) -> Decision:
 def remove(state: EventState, cmd: Command) -> Decision:
     """Remove a delegation; its delegates belong to none afterwards."""
     delegation = _delegation(state, cmd.data["delegation"])
+    if any(s.delegation == delegation.id and s.withdrawn is None
+           for s in state.declaration.signatures):
+        raise Refusal("delegation.signed",
+                      N_("{name} has signed the declaration: it stays in the record."),
+                      name=delegation.name)
     return Decision([Event("delegation.removed", {"delegation": delegation.id})],
                     {"id": delegation.id})
 

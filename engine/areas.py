@@ -3,6 +3,7 @@
 import rencontre.access.commands  # noqa: F401
 import rencontre.attendance.ledger  # noqa: F401
 import rencontre.attendance.registrations  # noqa: F401
+import rencontre.cities.declaration  # noqa: F401
 import rencontre.cities.delegations  # noqa: F401
 import rencontre.cities.roster  # noqa: F401
 import rencontre.rooms.announcements  # noqa: F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rencontre.attendance.ledger import summary as attendance_summary
+from rencontre.cities.declaration import declaration_snapshot
 from rencontre.cities.delegations import delegations_snapshot, my_delegation
 from rencontre.engine.messages import N_, Actor, Refusal, Role
 from rencontre.engine.state import EventState
@@ -32,6 +33,7 @@ def event_snapshot(state: EventState, actor: Actor | None, now: float,
         "starred": state.agendas.of(actor.id) if actor else [],
         "delegations": delegations_snapshot(state, staff=is_staff(actor)),
         "my_delegation": my_delegation(state, actor.id) if actor else None,
+        "declaration": declaration_snapshot(state),
     }
     if is_staff(actor):
         snapshot["all_announcements"] = visible(state, None, now, every_room=True)

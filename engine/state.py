@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rencontre.access.directory import Directory
 from rencontre.attendance.registrations import Attendance
+from rencontre.cities.declaration import Declaration
 from rencontre.cities.delegations import Delegations
 from rencontre.engine.outcomes import Outcomes
 from rencontre.rooms.announcements import Board
@@ -34,5 +35,6 @@ class EventState:
     polls: Polls = field(default_factory=Polls)
     attendance: Attendance = field(default_factory=Attendance)
     delegations: Delegations = field(default_factory=Delegations)
+    declaration: Declaration = field(default_factory=Declaration)
     # Outcome of every recent command that carried an idempotency key, by key.
     outcomes: Outcomes = field(default_factory=Outcomes)
