@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rencontre.engine.messages import Role
+from rencontre.engine.text import is_text
 
 SECRET_BYTES = 24
 
@@ -49,6 +50,9 @@ class Directory:
 
     def verify(self, token: str) -> Principal | None:
         """The active principal that ``token`` belongs to, compared in constant time."""
+        if not is_text(token):
+            # A cookie's bytes that are not UTF-8 arrive as lone surrogates.
+            return None
         principal_id, _, secret = token.partition(".")
         principal = self.principals.get(principal_id)
         expected = principal.secret_hash if principal else hash_secret("")

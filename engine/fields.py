@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rencontre.engine.messages import N_, Refusal
+from rencontre.engine.text import is_text
 
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
 # C0 and C1 controls (line breaks included) and DEL: a one-line text such as a title goes into
@@ -21,6 +22,11 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 def invalid(name: str, message: str, **params: Any) -> Refusal:
     """A ``request.invalid`` refusal for field ``name``; ``message`` is marked with ``N_``."""
     return Refusal("request.invalid", message, field=name, **params)
+
+
+def not_text(name: str) -> Refusal:
+    """The refusal of a string that holds a lone surrogate, which no log can save."""
+    return invalid(name, N_("Field “{field}” holds characters that are not valid text."))
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,8 @@ class Text(Field):
     def check(self, name: str, value: Any) -> str:
         if not isinstance(value, str):
             raise invalid(name, N_("Field “{field}” must be text."))
+        if not is_text(value):
+            raise not_text(name)
         value = value.strip()
         if not self.min <= len(value) <= self.max:
             raise invalid(name, N_("Field “{field}” must be {min} to {max} characters long."),

@@ -83,6 +83,21 @@ def _str(data: dict[str, Any], key: str, place: str, default: str | None = None)
     return value
 
 
+def _int(data: dict[str, Any], key: str, place: str, default: int = 0) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidProgramme(f"{place}.{key}", "expected a whole number")
+    return value
+
+
+def _languages(data: dict[str, Any], place: str) -> tuple[str, ...]:
+    value = data.get("languages") or LANGUAGES
+    if not isinstance(value, list | tuple) or not all(
+            isinstance(lang, str) and 0 < len(lang) <= 16 for lang in value):
+        raise InvalidProgramme(f"{place}.languages", "expected a list of language codes")
+    return tuple(value)
+
+
 @dataclass(slots=True)
 class EventInfo:
     slug: str
@@ -135,7 +150,7 @@ class EventInfo:
             name=_localized(data.get("name"), f"{place}.name"),
             timezone=timezone, start_date=start, days=days,
             venue=_str(data, "venue", place, ""), city=_str(data, "city", place, ""),
-            languages=tuple(data.get("languages") or LANGUAGES),
+            languages=_languages(data, place),
             url=_str(data, "url", place, ""),
             guests_allowed=bool(data.get("guests_allowed", True)),
             anonymous_questions=bool(data.get("anonymous_questions", True)),
@@ -168,7 +183,7 @@ class Room:
         if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
             raise InvalidProgramme(f"{place}.capacity", "expected a positive integer")
         return cls(_str(data, "id", place), _localized(data.get("name"), f"{place}.name"), kind,
-                   capacity, _str(data, "stream_url", place, ""), int(data.get("position", 0)))
+                   capacity, _str(data, "stream_url", place, ""), _int(data, "position", place))
 
 
 @dataclass(slots=True)
@@ -262,9 +277,9 @@ class Session:
             abstract=_localized(data.get("abstract"), f"{place}.abstract", required=False),
             speakers=speakers, language=_str(data, "language", place, "en"),
             track=data.get("track") or None, status=status,
-            sequence=int(data.get("sequence", 0)),
+            sequence=_int(data, "sequence", place),
             updated=parse_time(updated, f"{place}.updated") if updated else None,
-            delay=int(data.get("delay", 0)),
+            delay=_int(data, "delay", place),
         )
 
 

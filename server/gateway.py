@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,9 +22,10 @@ from aiohttp import WSMsgType, web
 
 from rencontre.attendance.ledger import SCANNERS
 from rencontre.attendance.registrations import search
-from rencontre.engine.fields import Text
+from rencontre.engine.fields import Text, not_text
 from rencontre.engine.messages import N_, Actor, Push, Refusal, Role
 from rencontre.engine.snapshots import event_snapshot, is_staff, may_view, room_snapshot
+from rencontre.engine.text import is_text
 from rencontre.server.connection import Connection
 from rencontre.server.frames import message_frame
 from rencontre.server.hub import Hub
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT = 25.0
 IN_FLIGHT = 64
+# JSON escapes of surrogates: only a frame holding one may decode to a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 Local = Callable[["Gateway", Connection, dict[str, Any]], Awaitable[dict[str, Any]]]
 LOCAL: dict[str, tuple[Local, str]] = {}
@@ -113,7 +117,7 @@ class Gateway:
         return ws
 
     async def receive(self, connection: Connection, text: str) -> None:
-        message_id = None
+        message_id = type = None
         try:
             too_large = len(text) > connection.max_frame
             try:
@@ -122,7 +126,7 @@ class Gateway:
                 if too_large:
                     raise self.too_large(connection) from None
                 raise
-            message_id = message.get("id")
+            message_id, type = message.get("id"), message["type"]
             # Parsed first (aiohttp bounds it to 4x the limit) so that the refusal
             # names the command: its sender stops waiting instead of retrying.
             if too_large:
@@ -134,6 +138,12 @@ class Gateway:
         except LogUnavailable:
             self.send_error(connection, message_id, Refusal(
                 "server.unavailable", N_("The server cannot save this now; try again.")))
+            return
+        except Exception:
+            # A bug, not the client's fault; it still gets an answer.
+            log.exception("message %r failed", type)
+            self.send_error(connection, message_id, Refusal(
+                "server.error", N_("Internal error.")))
             return
         if reply.get("ok", True):
             connection.send(message_frame({"type": "reply", "id": message_id, "ok": True,
@@ -154,8 +164,19 @@ class Gateway:
             message = json.loads(text)
         except ValueError:
             raise Refusal("request.malformed", N_("Messages must be JSON objects.")) from None
+        except RecursionError:
+            raise Refusal("request.malformed", N_("Messages may not be nested this deeply.")
+                          ) from None
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             raise Refusal("request.malformed", N_("Messages need a “type”."))
+        if _SURROGATE_ESCAPE.search(text):
+            try:
+                where = _not_text(message, "")
+            except RecursionError:
+                raise Refusal("request.malformed", N_("Messages may not be nested this deeply.")
+                              ) from None
+            if where is not None:
+                raise not_text(where.removeprefix("data."))
         message_id = message.get("id")
         if message_id is not None and not (
                 isinstance(message_id, str | int) and len(str(message_id)) <= 64):
@@ -203,6 +224,25 @@ class Gateway:
             for connection in tuple(self.hub.topics.get(push.topic, ())):
                 connection.actor = None
                 connection.transport.close()
+
+
+def _not_text(value: Any, path: str) -> str | None:
+    """Where in ``value`` a string (or a key) cannot be saved as UTF-8, if anywhere."""
+    if isinstance(value, str):
+        return None if is_text(value) else path
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and not is_text(key):
+            return path or "data"
+        found = _not_text(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 @local("auth.hello")

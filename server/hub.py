@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from rencontre.engine.core import Engine, Replay
-from rencontre.engine.messages import Actor, Command, Push, Refusal
+from rencontre.engine.messages import N_, Actor, Command, Push, Refusal
 from rencontre.engine.state import EventState
 from rencontre.server import snapshots
 from rencontre.server.collector import Collector
 from rencontre.server.connection import Connection
 from rencontre.server.frames import Encoded, message_frame
-from rencontre.server.log import Log, LogUnavailable
+from rencontre.server.log import Log, LogUnavailable, UnloggableEntry
 from rencontre.server.log.base import LogRewound, LogTooNew
 from rencontre.server.metrics import Stats
 
@@ -360,6 +360,10 @@ class Hub:
         except LogRewound as error:
             self._stop_following(str(error))
             raise
+        except UnloggableEntry as error:
+            log.warning("%s not logged: %s", type, error)
+            raise Refusal("request.invalid",
+                          N_("This command holds data that cannot be saved.")) from None
         outcome = await self._outcome(seq)
         if minted is not None and outcome["ok"] and outcome["seq"] == seq:
             outcome = {**outcome, "result": {**outcome["result"], **minted.reply}}

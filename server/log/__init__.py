@@ -1,6 +1,6 @@
 """The ordered log of accepted commands: SQLite (embedded) or Redis Streams."""
 
-from rencontre.server.log.base import Log, LogUnavailable
+from rencontre.server.log.base import Log, LogUnavailable, UnloggableEntry
 
 
 def open_log(data_dir: str, redis_url: str | None) -> Log:
@@ -14,4 +14,4 @@ def open_log(data_dir: str, redis_url: str | None) -> Log:
     return SQLiteLog(data_dir)
 
 
-__all__ = ["Log", "LogUnavailable", "open_log"]
+__all__ = ["Log", "LogUnavailable", "UnloggableEntry", "open_log"]

@@ -39,6 +39,10 @@ class LogTooNew(LogUnavailable):
     """The log holds entries of a newer format than this code reads (engine/upgrades.py)."""
 
 
+class UnloggableEntry(ValueError):
+    """This one entry cannot be written (not encodable); its batch neighbours were."""
+
+
 def encode(entry: dict[str, Any]) -> str:
     return json.dumps(stamp(entry), separators=(",", ":"), ensure_ascii=False)
 
@@ -114,7 +118,14 @@ class Log(ABC):
         appended them.
         """
         future = asyncio.get_running_loop().create_future()
-        self._pending.append((encode(entry), future))
+        try:
+            body = encode(entry)
+            body.encode("utf-8")
+        except (ValueError, TypeError, RecursionError) as error:
+            # Refused alone, before it can join a batch and fail it for everyone.
+            future.set_exception(UnloggableEntry(str(error)))
+            return future
+        self._pending.append((body, future))
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush())
         return future
@@ -125,14 +136,37 @@ class Log(ABC):
             started = time.perf_counter()
             try:
                 last = await self._write([body for body, _ in batch])
-            except Exception as error:
-                failure = error if isinstance(error, LogUnavailable) else LogUnavailable(str(error))
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(failure)
+            except LogUnavailable as error:
+                self._fail(batch, error)
+                continue
+            except Exception:  # noqa: BLE001 - something in one entry: find which
+                # Nothing of the batch was written (one transaction, one script):
+                # each entry goes alone, so that only the bad one fails.
+                for one in batch:
+                    await self._write_alone(one)
                 continue
             self.observe_write(time.perf_counter() - started)
-            first = last - len(batch) + 1
-            for offset, (_, future) in enumerate(batch):
-                if not future.done():
-                    future.set_result(first + offset)
+            self._resolve(batch, last)
+
+    async def _write_alone(self, pending: tuple[str, asyncio.Future[int]]) -> None:
+        try:
+            last = await self._write([pending[0]])
+        except LogUnavailable as error:
+            self._fail([pending], error)
+        except Exception as error:  # noqa: BLE001 - this entry's own fault
+            self._fail([pending], UnloggableEntry(str(error)))
+        else:
+            self._resolve([pending], last)
+
+    @staticmethod
+    def _fail(batch: list[tuple[str, asyncio.Future[int]]], error: Exception) -> None:
+        for _, future in batch:
+            if not future.done():
+                future.set_exception(error)
+
+    @staticmethod
+    def _resolve(batch: list[tuple[str, asyncio.Future[int]]], last: int) -> None:
+        first = last - len(batch) + 1
+        for offset, (_, future) in enumerate(batch):
+            if not future.done():
+                future.set_result(first + offset)
