@@ -33,6 +33,8 @@ class Audience(StrEnum):
     EVERYONE = "everyone"
     ONSITE = "onsite"  # checked in at the venue
     ONLINE = "online"  # not checked in: following from afar
+    DELEGATES = "delegates"  # members of a delegation, one ballot each
+    DELEGATION = "delegation"  # one ballot per delegation, the last one counts
 
 
 class Verdict(StrEnum):
@@ -108,6 +110,7 @@ class Poll:
     counts: list[int] = field(default_factory=list)  # per option; per rating; Borda points
     points: int = 0  # rating: the sum of the ratings
     names: dict[str, str] = field(default_factory=dict)  # voter -> shown name
+    cast_by: dict[str, str] = field(default_factory=dict)  # delegation -> the delegate's name
     words: dict[str, Word] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
 
@@ -120,4 +123,8 @@ class Poll:
     def counts_public(self) -> bool:
         return self.status is PollStatus.CLOSED or (
             self.status is PollStatus.OPEN and self.results == "live")
+
+    @property
+    def by_delegation(self) -> bool:
+        return self.audience is Audience.DELEGATION
 

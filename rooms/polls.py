@@ -223,7 +223,7 @@ def vote(state: EventState, cmd: Command) -> Decision:
         return Decision([], result)
     return Decision([Event("poll.voted", {
         "poll": poll.id, "voter": voter, "principal": actor.id, "name": name,
-        "ballot": list(ballot), "previous": list(previous), "new_words": new_words})], result)
+        "by": actor.name, "ballot": list(ballot), "previous": list(previous), "new_words": new_words})], result)
 
 
 # -- applying and publishing -------------------------------------------------------------------
@@ -288,11 +288,14 @@ def _voted(state: EventState, event: Event) -> None:
     for key, word in data["new_words"].items():
         poll.words[key] = Word(key, word["text"], filtered=word["filtered"])
     kinds.count(poll, poll.ballots.pop(voter, ()), -1)
+    poll.cast_by.pop(voter, None)
     if data["ballot"]:
         ballot = tuple(data["ballot"])
         poll.ballots[voter] = ballot
         kinds.count(poll, ballot, 1)
         poll.names[voter] = data["name"]
+        if poll.by_delegation:
+            poll.cast_by[voter] = data["by"]
     if poll.kind is Kind.QUIZ:
         state.polls.nicknames[data["principal"]] = data["name"]
 
@@ -312,10 +315,15 @@ def _publish_voted(state: EventState, event: Event) -> list[tuple[str, dict]]:
         staff["cloud"] = {f"{poll.id}/{w.key}": w.staff_view() for w in words}
         public["cloud"] = {f"{poll.id}/{w.key}": w.view() for w in words
                            if w.status is Verdict.APPROVED}
+    if poll.by_delegation:
+        staff["delegations"] = public["delegations"] = {
+            poll.id: audiences.delegation_results(state, poll)}
     pushes = [(f"staff:{room}", staff)]
     if poll.counts_public:
         pushes.append((f"room:{room}", public))
     mine = {"room": room, "mine": {poll.id: my_ballot(poll, data["voter"])}, "coalesce": True}
+    if poll.by_delegation:
+        mine["cast_by"] = {poll.id: poll.cast_by.get(data["voter"])}
     pushes.extend((f"principal:{p}", mine) for p in audiences.sharing(state, poll, data))
     return pushes
 
@@ -394,6 +402,8 @@ def poll_view(state: EventState, poll: Poll, staff: bool) -> dict[str, Any]:
     if poll.kind in MODERATED:
         view.update(kinds.moderated_view(poll, staff) if shown
                     else {"words" if poll.kind is Kind.WORDS else "entries": None})
+    if poll.by_delegation:
+        view["delegations"] = audiences.delegation_results(state, poll) if shown else None
     return view
 
 
@@ -422,14 +432,16 @@ def polls_snapshot(state: EventState, session: str, actor: Actor | None,
     """The polls of ``session`` as ``actor`` may see them, newest first."""
     polls = [p for p in reversed(state.polls.of(session))
              if staff or p.status is not PollStatus.DRAFT]
-    mine = {}
+    mine, cast_by = {}, {}
     if actor is not None:
         for poll in polls:
             voter = audiences.voter_key(state, poll, actor.id)
             if voter is not None and voter in poll.ballots:
                 mine[poll.id] = my_ballot(poll, voter)
+                if poll.by_delegation:
+                    cast_by[poll.id] = poll.cast_by.get(voter)
     snapshot = {"list": [poll_view(state, p, staff) for p in polls],
-                "shown": state.polls.shown.get(session), "mine": mine,
+                "shown": state.polls.shown.get(session), "mine": mine, "cast_by": cast_by,
                 "me": audiences.standing(state, actor)}
     if any(p.kind is Kind.QUIZ for p in polls):
         snapshot["leaderboard"] = leaderboard(state, session)

@@ -157,3 +157,106 @@ async def test_ballots_on_two_processes_count_exactly_once(start_server, redis_u
         assert snapshot["polls"]["list"][0]["counts"] == [15, 15, 0]
         await fresh.close()
     await close(organiser, *watchers, *devices, *others)
+
+
+async def make_delegations(organiser: Client, cities: int, delegates: int
+                           ) -> tuple[list[str], list[list[str]]]:
+    """``cities`` delegations of ``delegates`` people each; their ids and tokens."""
+    ids, tokens = [], []
+    for n in range(cities):
+        ids.append((await organiser.call("delegation.create", {
+            "name": f"Ciudad {n}", "country": "MX"}))["id"])
+        tokens.append([])
+        for k in range(delegates):
+            granted = await organiser.call("access.grant", {"role": "attendee",
+                                                            "name": f"Delegate {n}.{k}"})
+            registration = (await organiser.call("attendance.register", {
+                "name": f"Delegate {n}.{k}", "principal": granted["principal"]}))["id"]
+            await organiser.call("delegation.member", {"registration": registration,
+                                                       "delegation": ids[-1]})
+            tokens[-1].append(granted["token"])
+    return ids, tokens
+
+
+async def test_one_ballot_per_delegation_on_two_processes_the_last_one_counts(
+        start_server, redis_url):
+    first = start_server(redis=redis_url)
+    second = start_server(redis=redis_url)
+    processes = (first, second)
+    organiser = await Client.connect(first.ws_url, first.organiser_token)
+    ids, tokens = await make_delegations(organiser, cities=6, delegates=3)
+    poll = (await organiser.call("poll.create", {
+        "session": "s03", "question": {"fr": "Adopter ?", "es": "¿Adoptar?", "en": "Adopt?"},
+        "options": [{"fr": "Pour", "es": "A favor", "en": "For"}, "Against", "Abstain"],
+        "audience": "delegation"}))["id"]
+    await organiser.call("poll.open", {"poll": poll})
+    watchers = [await Client.connect(p.ws_url, p.attendee_token) for p in processes]
+    for watcher in watchers:
+        await watcher.call("room.join", {"room": "s03"})
+    delegates = [[await Client.connect(processes[(n + k) % 2].ws_url, token)
+                  for k, token in enumerate(city)] for n, city in enumerate(tokens)]
+    # Every delegate of every city votes at once, from both processes, each differently.
+    sent = [(n, (n + k) % 3, d.send("poll.vote", {"poll": poll, "choices": [(n + k) % 3]}))
+            for n, city in enumerate(delegates) for k, d in enumerate(city)]
+    replies = await asyncio.gather(*(call for _, _, call in sent))
+    assert all(r["type"] == "reply" for r in replies), replies
+    last: dict[int, tuple[int, int]] = {}
+    for (n, choice, _), reply in zip(sent, replies, strict=True):
+        if n not in last or reply["seq"] > last[n][0]:
+            last[n] = (reply["seq"], choice)
+    expected = [0, 0, 0]
+    for _, choice in last.values():
+        expected[choice] += 1
+    for watcher in watchers:
+        async with asyncio.timeout(15):
+            while True:
+                push = await watcher.push("poll.voted")
+                if push.get("results", {}).get(poll, {}).get("counts") == expected:
+                    break
+        assert push["results"][poll]["total"] == 6
+    for process in processes:
+        fresh = await Client.connect(process.ws_url, process.attendee_token)
+        shown = (await fresh.call("room.join", {"room": "s03"}))["polls"]["list"][0]
+        assert (shown["counts"], shown["total"]) == (expected, 6)
+        assert {d["id"]: d["ballot"] for d in shown["delegations"]["voted"]} == {
+            ids[n]: [choice] for n, (_, choice) in last.items()}
+        assert "Delegate" not in str(shown)
+        await fresh.close()
+    # Every delegate of a city sees its ballot as theirs, on whichever process.
+    for n, city in enumerate(delegates):
+        for delegate in city:
+            mine = (await delegate.call("room.join", {"room": "s03"}))["polls"]
+            assert mine["mine"] == {poll: [last[n][1]]}
+            assert mine["cast_by"][poll].startswith(f"Delegate {n}.")
+    outsider = await Client.connect(second.ws_url, second.attendee_token)
+    await outsider.call("auth.hello", {"lang": "es"})
+    error = await outsider.send("poll.vote", {"poll": poll, "choices": [0]})
+    assert error["code"] == "poll.not-in-audience"
+    assert error["message"] == "Esta encuesta es para los delegados de las ciudades miembro."
+    await close(organiser, outsider, *watchers, *(d for city in delegates for d in city))
+
+
+async def test_a_word_cloud_shows_the_room_approved_words_only(app_client):
+    moderator = await connect(app_client, "Moderator panel")
+    organiser = await connect(app_client, "Organiser")
+    watcher = await connect(app_client, "attendee")
+    await watcher.call("room.join", {"room": SESSION})
+    await moderator.call("room.join", {"room": SESSION})
+    poll = (await moderator.call("poll.create", {"session": SESSION, "kind": "words",
+                                                 "question": "Un mot ?"}))["id"]
+    await moderator.call("poll.open", {"poll": poll})
+    voters = [await Client.connect(ws_url(app_client), await grant(organiser, f"W{n}"))
+              for n in range(4)]
+    await asyncio.gather(*(v.call("poll.vote", {"poll": poll, "words": ["Soleil", "mer"]})
+                           for v in voters))
+    async with asyncio.timeout(10):
+        while (push := await moderator.push("poll.voted")).get("cloud", {}).get(
+                f"{poll}/soleil", {}).get("count") != 4:
+            pass
+    await moderator.call("poll.moderate", {"poll": poll, "entry": "soleil",
+                                           "verdict": "approve"})
+    moderated = await watcher.push("poll.moderated")
+    assert moderated["words"] == [{"key": "soleil", "text": "Soleil", "count": 4}]
+    snapshot = await watcher.call("room.join", {"room": SESSION})
+    assert snapshot["polls"]["list"][0]["words"] == moderated["words"]
+    await close(moderator, organiser, watcher, *voters)

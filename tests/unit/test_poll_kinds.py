@@ -264,10 +264,10 @@ def test_an_on_site_poll_takes_the_ballots_of_people_checked_in_only():
         vote(driver, poll, choices=[0])
     assert refusal.value.code == "poll.not-in-audience"
     assert "check in" in refusal.value.message
-    assert view(driver, ATTENDEE, poll)[1]["me"] == {"on_site": False}
+    assert view(driver, ATTENDEE, poll)[1]["me"] == {"on_site": False, "delegation": None}
     register_and_check_in(driver, ATTENDEE.id, "B-1")
     assert vote(driver, poll, choices=[0])["ok"]
-    assert view(driver, ATTENDEE, poll)[1]["me"] == {"on_site": True}
+    assert view(driver, ATTENDEE, poll)[1]["me"]["on_site"] is True
     assert refused(lambda: vote(driver, poll, choices=[0], actor=MODERATOR)) == (
         "poll.not-in-audience")
 
@@ -278,6 +278,80 @@ def test_an_online_poll_refuses_people_checked_in_on_site():
     assert vote(driver, poll, rating=4, actor=BEA)["ok"]
     register_and_check_in(driver, ATTENDEE.id, "B-2")
     assert refused(lambda: vote(driver, poll, rating=4)) == "poll.not-in-audience"
+
+
+ANA_QRO = Actor("ana", Role.ATTENDEE, "Ana")
+LUIS_QRO = Actor("luis", Role.ATTENDEE, "Luis")
+CLAIRE_LYON = Actor("claire", Role.ATTENDEE, "Claire")
+
+
+def delegations(driver) -> dict[str, str]:
+    """Querétaro with two delegates, Lyon with one, Medellín with one who never comes."""
+    ids = {}
+    for name, country in (("Querétaro", "MX"), ("Lyon", "FR"), ("Medellín", "CO")):
+        outcome = driver.send("delegation.create", {"name": name, "country": country})
+        assert outcome["ok"], outcome
+        ids[name] = outcome["result"]["id"]
+    people = [("ana", "Querétaro"), ("luis", "Querétaro"), ("claire", "Lyon"),
+              ("marta", "Medellín")]
+    for principal, city in people:
+        registration = driver.send("attendance.register", {
+            "name": principal.title(), "principal": principal})["result"]["id"]
+        assert driver.send("delegation.member", {"registration": registration,
+                                                 "delegation": ids[city]})["ok"]
+    return ids
+
+
+def test_a_delegates_poll_takes_one_ballot_per_delegate_and_refuses_the_others():
+    driver = demo_driver()
+    delegations(driver)
+    poll = make(driver, "rating", audience="delegates")
+    assert vote(driver, poll, actor=ANA_QRO, rating=5)["ok"]
+    assert vote(driver, poll, actor=LUIS_QRO, rating=3)["ok"]
+    with pytest.raises(Refusal) as refusal:
+        vote(driver, poll, actor=BEA, rating=1)
+    assert refusal.value.code == "poll.not-in-audience"
+    assert "delegates" in refusal.value.message
+    assert view(driver, MODERATOR, poll)[0]["total"] == 2
+
+
+def test_one_ballot_per_delegation_the_last_one_counts_and_every_delegate_sees_it():
+    driver = demo_driver()
+    ids = delegations(driver)
+    driver.send("presence.online", {"session": "s02"}, actor=CLAIRE_LYON)
+    assert driver.send("checkin.scan", {"badge": driver.state.attendance.registrations[
+        driver.state.attendance.by_principal["ana"]].badge}, actor=KIOSK)["ok"]
+    poll = make(driver, "choice", options=["Oui", "Non", "Abstention"], audience="delegation")
+    vote(driver, poll, actor=ANA_QRO, choices=[0])
+    vote(driver, poll, actor=LUIS_QRO, choices=[1])  # the last ballot of Querétaro counts
+    vote(driver, poll, actor=CLAIRE_LYON, choices=[1])
+    shown, polls = view(driver, LUIS_QRO, poll)
+    assert (shown["counts"], shown["total"]) == ([0, 2, 0], 2)
+    assert shown["delegations"] == {
+        "voted": [{"id": ids["Lyon"], "name": "Lyon", "country": "FR", "ballot": [1]},
+                  {"id": ids["Querétaro"], "name": "Querétaro", "country": "MX",
+                   "ballot": [1]}],
+        "turnout": {"voted": 2, "present": 2}}  # Medellín's delegate never came
+    assert "ana" not in str(shown) and "luis" not in str(shown)
+    for delegate in (ANA_QRO, LUIS_QRO):
+        mine = view(driver, delegate, poll)[1]
+        assert (mine["mine"], mine["cast_by"]) == ({poll: [1]}, {poll: "Luis"})
+    assert view(driver, BEA, poll)[1]["mine"] == {}
+    mine_pushes = {p.topic for p in driver.pushes[-3:] if "mine" in p.message}
+    assert mine_pushes == {"principal:claire"}
+    luis_pushes = {p.topic for p in driver.pushes if "mine" in p.message
+                   and p.message["mine"].get(poll) == [1] and p.topic != "principal:claire"}
+    assert luis_pushes == {"principal:ana", "principal:luis"}
+    assert refused(lambda: vote(driver, poll, actor=MODERATOR, choices=[0])) == (
+        "poll.not-in-audience")
+
+
+def test_words_and_open_answers_belong_to_people_not_delegations():
+    driver = demo_driver()
+    for kind in ("words", "text", "quiz"):
+        extra = {"options": ["a", "b"], "correct": [0]} if kind == "quiz" else {}
+        code = refused(lambda: make(driver, kind, audience="delegation", **extra))
+        assert code == "poll.bad-audience"
 
 
 def test_replaying_the_log_rebuilds_every_kind_exactly():
@@ -293,4 +367,8 @@ def test_replaying_the_log_rebuilds_every_kind_exactly():
     quiz = make(driver, "quiz", options=["a", "b"], correct=[0])
     vote(driver, quiz, choices=[0], actor=CAI)
     driver.send("poll.close", {"poll": quiz}, actor=MODERATOR)
+    delegations(driver)
+    city = make(driver, "ranking", options=["a", "b"], audience="delegation")
+    vote(driver, city, actor=ANA_QRO, ranking=[1, 0])
+    vote(driver, city, actor=LUIS_QRO, ranking=[0, 1])
     assert driver.replay().state.polls == driver.state.polls
