@@ -12,3 +12,4 @@ import rencontre.rooms.qa  # noqa: F401
 import rencontre.schedule.agenda  # noqa: F401
 import rencontre.schedule.changes  # noqa: F401
 import rencontre.schedule.commands  # noqa: F401
+import rencontre.streams.commands  # noqa: F401

@@ -13,7 +13,12 @@ SLUG = "rencontre-queretaro"
 
 ROOMS = [
     {"id": "plenaria", "kind": "hybrid", "capacity": 600, "position": 0,
-     "stream_url": "https://stream.example.org/plenaria",
+     "stream": {"channels": [
+         {"id": "floor", "language": "floor",
+          "url": "https://stream.example.org/plenaria/floor.m3u8"},
+         *({"id": lang, "language": lang, "media": "audio",
+            "url": f"https://stream.example.org/plenaria/{lang}.m3u8"}
+           for lang in ("fr", "es", "en"))]},
      "name": {"fr": "Salle plénière Teatro", "es": "Sala plenaria Teatro",
               "en": "Plenary hall Teatro"}},
     {"id": "taller-a", "kind": "physical", "capacity": 60, "position": 1,
@@ -21,7 +26,8 @@ ROOMS = [
     {"id": "taller-b", "kind": "physical", "capacity": 40, "position": 2,
      "name": {"fr": "Atelier B (Patio)", "es": "Taller B (Patio)", "en": "Workshop B (Patio)"}},
     {"id": "en-linea", "kind": "online", "capacity": None, "position": 3,
-     "stream_url": "https://stream.example.org/en-linea",
+     "stream": {"channels": [{"id": "floor", "language": "floor",
+                              "url": "https://meet.jit.si/rencontre-queretaro-en-linea"}]},
      "name": {"fr": "Salle en ligne", "es": "Sala en línea", "en": "Online room"}},
 ]
 

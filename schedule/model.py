@@ -14,6 +14,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rencontre.streams.model import FLOOR, InvalidStream, Stream, Watch, effective, hosts
+
 Localized = dict[str, str]
 LANGUAGES = ("fr", "es", "en")
 
@@ -163,13 +165,15 @@ class Room:
     name: Localized
     kind: RoomKind = RoomKind.PHYSICAL
     capacity: int | None = None
-    stream_url: str = ""
+    stream: Stream = field(default_factory=Stream)
     position: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "kind": self.kind.value,
-                "capacity": self.capacity, "stream_url": self.stream_url,
-                "position": self.position}
+        data = {"id": self.id, "name": self.name, "kind": self.kind.value,
+                "capacity": self.capacity, "position": self.position}
+        if self.stream:
+            data["stream"] = self.stream.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: Any, place: str) -> Room:
@@ -183,7 +187,27 @@ class Room:
         if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
             raise InvalidProgramme(f"{place}.capacity", "expected a positive integer")
         return cls(_str(data, "id", place), _localized(data.get("name"), f"{place}.name"), kind,
-                   capacity, _str(data, "stream_url", place, ""), _int(data, "position", place))
+                   capacity, _room_stream(data, place), _int(data, "position", place))
+
+
+def _stream(value: Any, place: str) -> Stream:
+    try:
+        return Stream.from_json(value, place)
+    except InvalidStream as problem:
+        raise InvalidProgramme(problem.place, problem.message.format(**problem.params)) from None
+
+
+def _room_stream(data: dict[str, Any], place: str) -> Stream:
+    """The room's stream; a ``stream_url`` (before channels existed) is its floor channel,
+    opened in a new tab unless it is a playlist or a known video host."""
+    if "stream" in data or not data.get("stream_url"):
+        return _stream(data.get("stream"), f"{place}.stream")
+    legacy = {"channels": [{"language": FLOOR, "url": data["stream_url"]}]}
+    try:
+        return Stream.from_json(legacy, place)
+    except InvalidStream:
+        legacy["channels"][0]["kind"] = "meeting"
+        return _stream(legacy, f"{place}.stream_url")
 
 
 @dataclass(slots=True)
@@ -239,19 +263,23 @@ class Session:
     sequence: int = 0
     updated: datetime | None = None
     delay: int = 0  # minutes, as announced with the last delay
+    stream: Stream = field(default_factory=Stream)  # empty: the room's
 
     @property
     def duration(self) -> timedelta:
         return self.end - self.start
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id, "guid": self.guid, "title": self.title, "abstract": self.abstract,
             "speakers": list(self.speakers), "language": self.language, "room": self.room,
             "track": self.track, "start": format_time(self.start), "end": format_time(self.end),
             "status": self.status.value, "sequence": self.sequence, "delay": self.delay,
             "updated": format_time(self.updated) if self.updated else None,
         }
+        if self.stream:
+            data["stream"] = self.stream.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: Any, place: str) -> Session:
@@ -280,6 +308,7 @@ class Session:
             sequence=_int(data, "sequence", place),
             updated=parse_time(updated, f"{place}.updated") if updated else None,
             delay=_int(data, "delay", place),
+            stream=_stream(data.get("stream"), f"{place}.stream"),
         )
 
 
@@ -335,6 +364,16 @@ class Programme:
                 if speaker not in programme.speakers:
                     raise InvalidProgramme(f"{place}.speakers", f"unknown speaker {speaker!r}")
         return programme
+
+    def watch(self, session: Session) -> Watch:
+        """What the session's attendees follow: its channels, else its room's."""
+        room = self.rooms.get(session.room)
+        return effective(session.stream, room.stream if room else Stream())
+
+    def stream_hosts(self) -> tuple[set[str], set[str]]:
+        """Every configured (HLS origin, embed origin), for the pages' CSP."""
+        return hosts([r.stream for r in self.rooms.values()]
+                     + [s.stream for s in self.sessions.values()])
 
     def now_and_next(self, now: datetime) -> dict[str, tuple[Session | None, Session | None]]:
         """Per room, the session running at ``now`` and the one after it."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 from babel.dates import format_date
@@ -110,7 +110,7 @@ def session_detail(programme: Programme, session: Session, lang: str) -> dict[st
         "end": end.strftime("%H:%M"),
         "start_iso": start.isoformat(),
         "room": pick(room.name, lang) if room else session.room,
-        "stream_url": room.stream_url if room and _web_link(room.stream_url) else "",
+        "watch": watch_links(programme, session),
         "track": pick(track.name, lang) if track else "",
         "track_color": track.color if track else "",
         "language": session.language,
@@ -121,8 +121,15 @@ def session_detail(programme: Programme, session: Session, lang: str) -> dict[st
     }
 
 
-def _web_link(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https")
+def watch_links(programme: Programme, session: Session) -> dict[str, str]:
+    """Where to follow ``session`` online: its live page when it (or its room) has channels,
+    its captions page, and its replay once it has ended."""
+    stream = programme.watch(session).stream
+    return {
+        "live": f"/live/{quote(session.id)}" if stream.channels else "",
+        "captions": stream.captions,
+        "replay": stream.replay if session.status is Status.ENDED else "",
+    }
 
 
 # -- organiser panel ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from rencontre.engine.messages import Actor, Refusal, Role
 from rencontre.engine.snapshots import is_staff, may_view
+from rencontre.server.csp import policy
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
 from rencontre.server.i18n import LANGUAGES, gettext, translate
@@ -42,9 +43,8 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         _=lambda message, **params: translate(lang, message, params),
         js_messages=js_messages(lang), **context)
     response = web.Response(text=body, status=status, content_type="text/html")
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "connect-src 'self' ws: wss:; frame-ancestors 'none'")
+    response.headers["Content-Security-Policy"] = policy(hub.state.programme,
+                                                         hub.state.programme_seq)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     if request.query.get("lang") in LANGUAGES:

@@ -10,6 +10,7 @@ import {
   bothClocks, clock, day, eventZone, lang, localized, page, showConnection, t, viewerZone,
 } from "./i18n.js";
 import { Socket } from "./socket.js";
+import { applyStreamChange } from "./streams.js";
 
 // -- the programme, kept current -----------------------------------------------------------
 
@@ -45,6 +46,9 @@ export class AgendaStore extends EventTarget {
       this.programme.sessions = [...this.sessions.values()];
       this.changes.push(change);
       this.emit({ reason: "changed", change, sessions, text: describeChange(change, this) });
+    });
+    socket.addEventListener("stream.changed", (e) => {
+      if (applyStreamChange(e.detail, this.sessions, this.rooms)) this.emit({ reason: "stream" });
     });
     socket.addEventListener("agenda.starred", (e) => this.setStar(e.detail.session, true));
     socket.addEventListener("agenda.unstarred", (e) => this.setStar(e.detail.session, false));

@@ -4,6 +4,7 @@ import { clock, day, lang, localized, showConnection, t } from "./i18n.js";
 import {
   QARoom, el, errorText, newest, qaStateText, ranked, reconcile, votesText,
 } from "./qa.js";
+import { mountPlayer } from "./player.js";
 import { mountLivePolls } from "./polls_live.js";
 import { Socket } from "./socket.js";
 
@@ -47,6 +48,7 @@ let fresh = 0;
 let newsTimer = null;
 
 const polls = mountLivePolls(socket, sessionId, { mayVote: () => mayAsk() });
+mountPlayer(socket, sessionId);
 
 showConnection(socket, document.getElementById("conn"));
 

@@ -5,6 +5,7 @@ import {
 } from "./agenda.js";
 import { day, localized, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
+import { watchOf } from "./streams.js";
 
 const article = document.getElementById("session-page");
 const id = article.dataset.session;
@@ -45,17 +46,8 @@ function render() {
     parts.push(mine);
   }
   when.replaceChildren(...parts);
-  const room = store.rooms.get(session.room);
-  const where = document.getElementById("s-room");
-  const bits = [store.roomName(session.room)];
-  if (room && /^https?:\/\//.test(room.stream_url || "")) {
-    const link = document.createElement("a");
-    link.href = room.stream_url;
-    link.rel = "noopener";
-    link.textContent = t("Watch online");
-    bits.push(" · ", link);
-  }
-  where.replaceChildren(...bits);
+  document.getElementById("s-room").textContent = store.roomName(session.room);
+  renderWatch(session);
   const track = store.tracks.get(session.track);
   const trackEl = document.getElementById("s-track");
   if (track && trackEl) {
@@ -71,6 +63,30 @@ function render() {
   } else {
     star.replaceChildren();
   }
+}
+
+// The live page when the session (or its room) streams; captions; the replay once ended.
+function renderWatch(session) {
+  const watch = watchOf(session, store.rooms.get(session.room));
+  const links = [];
+  const link = (href, text, external) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    if (external) {
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+    }
+    if (links.length) links.push(" · ");
+    links.push(a);
+  };
+  if (watch.channels.length) link(`/live/${encodeURIComponent(session.id)}`, t("Watch online"));
+  if (watch.captions) link(watch.captions, t("Live captions"), true);
+  if (watch.replay && session.status === "ended") link(watch.replay, t("Replay"), true);
+  const dd = document.getElementById("s-watch");
+  dd.replaceChildren(...links);
+  dd.hidden = !links.length;
+  document.getElementById("s-watch-label").hidden = !links.length;
 }
 
 // "Scheduled" (or "Delayed" without minutes) when the other badges say nothing of the status.

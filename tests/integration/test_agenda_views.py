@@ -42,7 +42,8 @@ async def test_session_page(app_client) -> None:
     assert "10:30–12:00" in text
     assert 'href="/sessions/s02/calendar.ics"' in text
     assert 'href="/live/s02"' in text, "the session page leads to its questions and polls"
-    assert "https://stream.example.org/plenaria" in text
+    # The plenary hall streams: its sessions are watched on their live page.
+    assert '<dd id="s-watch" class="watch-links"><a href="/live/s02">Watch online</a></dd>' in text
     status, text = await page(app_client, "/sessions/s02", lang="es")
     assert "El tranvía como columna vertebral" in text
     status, text = await page(app_client, "/sessions/nope", lang="en")

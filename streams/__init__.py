@@ -1,0 +1,1 @@
+"""Streams and interpretation channels of sessions and rooms: links, model, commands."""
