@@ -10,11 +10,13 @@ Set RENCONTRE_SCREENSHOTS to a directory to keep screenshots of the pages.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+
+from tests.hls import HlsServer, make_hls, serve_hls
 
 CHROMIUM = os.environ.get("RENCONTRE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -118,3 +120,13 @@ def screenshot() -> Callable[[Page, str], Awaitable[None]]:
             await page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture(scope="session")
+def hls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HlsServer]:
+    """Real HLS channels (floor video, es and fr audio) on a server of their own."""
+    directory = tmp_path_factory.mktemp("hls")
+    make_hls(directory)
+    server = serve_hls(directory)
+    yield server
+    server.stop()
