@@ -107,6 +107,8 @@ class Engine:
                        "params": {}}
         else:
             outcome = {"ok": True, "result": decision.result}
+            if state.programme_seq == seq:
+                state.programme_changed_at(command.at)
         outcome["seq"] = seq
         if key is not None:
             state.outcomes.add(key, outcome, command.at)

@@ -29,6 +29,10 @@ class EventState:
     # (feeds use it as their version).
     changes: list[Change] = field(default_factory=list)
     programme_seq: int = 0
+    # The whole second of the last programme change, and whether an earlier change fell in
+    # the same second: then a Last-Modified date cannot tell the two versions apart.
+    programme_second: int = 0
+    programme_second_shared: bool = False
     agendas: Agendas = field(default_factory=Agendas)
     announcements: Board = field(default_factory=Board)
     qa: QA = field(default_factory=QA)
@@ -38,3 +42,9 @@ class EventState:
     declaration: Declaration = field(default_factory=Declaration)
     # Outcome of every recent command that carried an idempotency key, by key.
     outcomes: Outcomes = field(default_factory=Outcomes)
+
+    def programme_changed_at(self, at: float) -> None:
+        """Note the time of a programme change (called once per entry that changed it)."""
+        second = int(at)
+        self.programme_second_shared = second == self.programme_second
+        self.programme_second = second

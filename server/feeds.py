@@ -15,10 +15,11 @@ Calendar clients poll these, often every few minutes and by the thousand, so
 the bytes are rendered once per version of the programme and kept in a small
 cache; ``DTSTAMP`` is the time of the last programme change, which keeps the
 output identical between changes. Every response carries a strong ``ETag``
-(a hash of the bytes) and ``Last-Modified``, and answers ``If-None-Match`` /
-``If-Modified-Since`` with 304. ``?lang=fr|es|en`` picks the language of the
-titles; without it, the ``Accept-Language`` header, else the event's first
-language.
+(a hash of the bytes) and, unless two programme changes fell in one second,
+``Last-Modified``; it answers ``If-None-Match`` / ``If-Modified-Since`` with 304.
+``?lang=fr|es|en`` picks the language of the titles (the pages link the feeds
+with the reader's language: calendar apps send no ``Accept-Language``); without
+it, the ``Accept-Language`` header, else the event's first language.
 """
 
 from __future__ import annotations
@@ -118,6 +119,18 @@ def programme_time(state) -> datetime:  # noqa: ANN001 - EventState
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+def last_modified(state) -> datetime | None:  # noqa: ANN001 - EventState
+    """The ``Last-Modified`` date of the programme's feeds: the second of its last change.
+
+    None (no date is sent, so none is validated) when an earlier change fell in the same
+    second: the date has one-second resolution, and a client holding that earlier version
+    would otherwise get 304 for it. The ETag still validates.
+    """
+    if state.programme_second == 0 or state.programme_second_shared:
+        return None
+    return datetime.fromtimestamp(state.programme_second, UTC)
+
+
 def _programme(request: web.Request) -> Programme:
     programme = request.app[HUB].state.programme
     if programme.event is None:
@@ -138,7 +151,7 @@ def _not_modified(request: web.Request, rendered: Rendered) -> bool:
             return False
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        return rendered.last_modified.replace(microsecond=0) <= moment
+        return rendered.last_modified <= moment
     return False
 
 
@@ -182,7 +195,7 @@ def _calendar(request: web.Request, kind: str, key: str,
         body = export_ical(programme, now=now, sessions=select(), calendar_name=calendar_name,
                            lang=lang, base_url=base)
         # A personal feed also changes when its owner stars a session: no date to go by.
-        return body, None if private else now
+        return body, None if private else last_modified(state)
 
     version = (kind, key, lang, base, state.programme_seq, private_version)
     rendered = request.app[FEED_CACHE].get(version, render)
@@ -250,7 +263,7 @@ def _export(request: web.Request, kind: str,
     base = base_url(request)
     version = (kind, "", lang, base, state.programme_seq, None)
     rendered = request.app[FEED_CACHE].get(
-        version, lambda: (export(programme, lang=lang, base_url=base), programme_time(state)))
+        version, lambda: (export(programme, lang=lang, base_url=base), last_modified(state)))
     return rendered, lang
 
 

@@ -73,6 +73,28 @@ def numeric_id(value: str) -> int:
     return int.from_bytes(hashlib.sha256(value.encode()).digest()[:4], "big") & 0x7FFFFFFF or 1
 
 
+def person_ids(speaker_id: str, scope: str) -> tuple[int, str]:
+    """A speaker's numeric ``id`` and ``guid`` in frab XML and schedule JSON.
+
+    Clients need both (the FOSDEM companion app rejects a person without ``id``): a numeric
+    speaker id is kept with a UUID 5 derived from it; any other gets its guid (itself when a
+    UUID) and a number hashed from that guid. ``person_key`` reads them back to the same
+    speaker, so exports round-trip.
+    """
+    if speaker_id.isascii() and speaker_id.isdigit() and int(speaker_id) > 0:
+        return int(speaker_id), guid_for(speaker_id, "speaker", scope)
+    guid = guid_for(speaker_id, "speaker", scope)
+    return numeric_id(guid), guid
+
+
+def person_key(person_id: str, guid: str, scope: str) -> str:
+    """The speaker id for a file's person: its guid when that says more than its id (it is
+    not just derived from the id, as ``person_ids`` derives it), else its id."""
+    if guid and (not person_id or guid != guid_for(person_id, "speaker", scope)):
+        return guid
+    return person_id
+
+
 def text_key(language: str) -> str:
     """The key under which a text in ``language`` is kept: the language when Rencontre has it,
     else ``en`` (commands only accept Rencontre's languages)."""

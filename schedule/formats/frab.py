@@ -31,6 +31,8 @@ from .common import (
     local_date,
     numeric_id,
     parse_duration,
+    person_ids,
+    person_key,
     session_url,
     slugify,
     text_key,
@@ -122,9 +124,8 @@ def _event(programme: Programme, session: Session, room: str, code: str, base: s
     persons = ET.SubElement(element, "persons")
     for speaker_id in session.speakers:
         speaker = programme.speakers[speaker_id]
-        attributes = {"id": speaker.id} if speaker.id.isascii() and speaker.id.isdigit() else {}
-        attributes["guid"] = guid_for(speaker.id, "speaker", code)
-        _text(persons, "person", speaker.name, attributes)
+        number, guid = person_ids(speaker.id, code)
+        _text(persons, "person", speaker.name, {"id": str(number), "guid": guid})
     ET.SubElement(element, "links")
     ET.SubElement(element, "attachments")
     return element
@@ -229,7 +230,8 @@ class _FrabReader:
         abstract = joined(self.field(event, "abstract"), self.field(event, "description"))
         track = self.field(event, "track")
         speakers = [
-            self.builder.speaker(person.get("id", "").strip() or person.get("guid", "").strip(),
+            self.builder.speaker(person_key(person.get("id", "").strip(),
+                                            person.get("guid", "").strip(), acronym(self.slug)),
                                  (person.text or "").strip())
             for person in event.findall("persons/person") if (person.text or "").strip()]
         return Session(

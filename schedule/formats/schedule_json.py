@@ -25,6 +25,8 @@ from .common import (
     last_day,
     numeric_id,
     parse_duration,
+    person_ids,
+    person_key,
     session_url,
     slugify,
     text_key,
@@ -104,10 +106,8 @@ def _event(programme: Programme, session: Session, room: str, code: str, base: s
     persons = []
     for speaker_id in session.speakers:
         speaker = programme.speakers[speaker_id]
-        person: dict[str, Any] = {}
-        if speaker.id.isascii() and speaker.id.isdigit():
-            person["id"] = int(speaker.id)
-        person |= {"guid": guid_for(speaker.id, "speaker", code), "name": speaker.name}
+        person_id, person_guid = person_ids(speaker.id, code)
+        person: dict[str, Any] = {"id": person_id, "guid": person_guid, "name": speaker.name}
         if speaker.bio:
             person["biography"] = pick(speaker.bio, lang)
         persons.append(person)
@@ -187,7 +187,8 @@ def _session(builder: ProgrammeBuilder, event: dict[str, Any], place: str, room:
     for person in event.get("persons", []):
         name = (person.get("name") or person.get("public_name") or "").strip()
         if name:
-            key_of_person = str(person.get("id") or person.get("guid") or person.get("code") or "")
+            key_of_person = person_key(str(person.get("id") or ""), str(person.get("guid") or ""),
+                                       acronym(slug)) or str(person.get("code") or "")
             speakers.append(builder.speaker(key_of_person, name, person.get("biography") or ""))
     return Session(
         id=session_id, guid=event["guid"] or guid_for(session_id, "session", slug),

@@ -3,7 +3,7 @@
 import {
   AgendaStore, ChangeBanner, dayKey, dayLabel, errorText, redrawKeepingFocus, sessionCard,
 } from "./agenda.js";
-import { localized, showConnection, t } from "./i18n.js";
+import { lang, localized, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const socket = new Socket();
@@ -107,7 +107,8 @@ if (feed) {
     status.textContent = "";
     try {
       const result = await socket.call("agenda.feed-token");
-      address.value = `${base}/feeds/${result.principal}.${result.secret}.ics`;
+      // The feed keeps the language of the page it was made on: calendar apps send none.
+      address.value = `${base}/feeds/${result.principal}.${result.secret}.ics?lang=${lang}`;
       box.hidden = false;
       feed.dataset.on = "true";
       state.textContent = t("Your private feed is on. Copy its address now: it is shown only once.");

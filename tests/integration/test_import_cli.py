@@ -228,7 +228,7 @@ async def test_organiser_page_needs_an_organiser(app_client) -> None:
     page = await response.text()
     for link in ("/agenda.ics", "/schedule.xml", "/schedule.json", "/schedule.csv",
                  "/rooms/plenaria/agenda.ics", "/tracks/climat/agenda.ics"):
-        assert f'href="{link}"' in page
+        assert f'href="{link}?lang=en"' in page
     assert 'enctype="multipart/form-data"' in page
 
 

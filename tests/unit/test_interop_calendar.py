@@ -1,17 +1,27 @@
-"""Calendar feeds that every reader puts at the right time, and calendar files read exactly
-(issue 12: ambiguous hours, escaping, folds inside characters, unknown TZIDs, VTIMEZONE)."""
+"""Calendar feeds that every reader puts at the right time, calendar files read exactly, and
+persons clients accept (issue 12: ambiguous hours, escaping, folds inside characters, unknown
+TZIDs, VTIMEZONE, numeric person ids)."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
-from rencontre.schedule.formats import ImportProblems, export_ical, import_ical
+from rencontre.schedule.formats import (
+    ImportProblems,
+    export_frab,
+    export_ical,
+    export_schedule_json,
+    import_frab,
+    import_ical,
+)
 from rencontre.schedule.formats.vtimezone import vtimezone
-from rencontre.schedule.model import EventInfo, Programme, Room, Session
+from rencontre.schedule.model import EventInfo, Programme, Room, Session, Speaker
 from tests.support import fixture
 
 NOW = datetime(2022, 10, 1, tzinfo=UTC)
@@ -185,3 +195,27 @@ def test_comment_is_never_a_property_of_vtimezone_itself() -> None:
     (component,) = Calendar.from_ical(data).walk("VTIMEZONE")
     assert "COMMENT" not in component
     assert data.index(b"BEGIN:VTIMEZONE") < data.index(b"BEGIN:VEVENT")
+
+
+# 8. Every person has a stable numeric id
+
+
+def test_every_person_has_a_stable_numeric_id_that_round_trips() -> None:
+    prog = programme(session("s", utc(2022, 10, 29, 15), utc(2022, 10, 29, 16)))
+    prog.speakers = {"ana-lopez": Speaker("ana-lopez", "Ana López"),
+                     "7": Speaker("7", "Jean Dupont"),
+                     "0f8fad5b-d9cb-469f-a165-70867728950e": Speaker(
+                         "0f8fad5b-d9cb-469f-a165-70867728950e", "Kofi Mensah")}
+    prog.sessions["s"].speakers = list(prog.speakers)
+    document = json.loads(export_schedule_json(prog))
+    (event,) = document["schedule"]["conference"]["days"][0]["rooms"]["Sala 1, planta baja; ala B"]
+    ids = [person["id"] for person in event["persons"]]
+    assert all(isinstance(number, int) and 0 < number < 2**31 for number in ids)
+    assert ids[1] == 7
+    assert event["persons"][2]["guid"] == "0f8fad5b-d9cb-469f-a165-70867728950e"
+    frab = export_frab(prog)
+    assert frab.count(b"<person id=") == 3
+    assert [int(n) for n in re.findall(rb'<person id="(\d+)"', frab)] == ids
+    again = import_frab(frab)
+    assert export_frab(again) == frab  # the ids come back to the same speakers
+    assert export_schedule_json(again) == export_schedule_json(prog)

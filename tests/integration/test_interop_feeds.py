@@ -1,0 +1,63 @@
+"""Feeds as clients fetch them (issue 12): validators that never hand back a stale copy,
+feed links in the reader's language, schedule JSON v2."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.integration.test_feeds import moderator
+
+
+async def next_second() -> None:
+    await asyncio.sleep(1.02 - time.time() % 1)
+
+
+async def test_no_304_from_a_date_for_a_second_that_saw_two_versions(app_client) -> None:
+    client = await moderator(app_client)
+    state = app_client.hub.state
+    for _ in range(5):
+        await next_second()
+        await client.call("session.delay", {"session": "s05", "minutes": 1})
+        old = await app_client.get("/schedule.xml")
+        await old.read()
+        await client.call("session.delay", {"session": "s05", "minutes": 1})
+        if "Last-Modified" in old.headers and state.programme_second_shared:
+            break
+    else:
+        raise AssertionError("two changes never fell in one second")
+    modified = old.headers["Last-Modified"]
+    for path in ("/schedule.xml", "/agenda.ics", "/schedule.json"):
+        fresh = await app_client.get(path, headers={"If-Modified-Since": modified})
+        assert fresh.status == 200, path
+        assert "Last-Modified" not in fresh.headers  # no date that could not tell them apart
+        etag = fresh.headers["ETag"]
+        assert (await app_client.get(path, headers={"If-None-Match": etag})).status == 304
+
+    # A change alone in its second gives the feeds a date again, and it validates.
+    await next_second()
+    await client.call("session.delay", {"session": "s05", "minutes": 1})
+    later = await app_client.get("/schedule.xml")
+    assert later.headers["Last-Modified"] != modified
+    again = await app_client.get("/schedule.xml",
+                                 headers={"If-Modified-Since": later.headers["Last-Modified"]})
+    assert again.status == 304
+    await client.close()
+
+
+async def test_feed_links_carry_the_readers_language(app_client) -> None:
+    # Calendar apps send no Accept-Language: without ?lang= every subscriber got the event's
+    # first language (French).
+    organiser = {"rencontre_token": app_client.tokens["Organiser"]}
+    pages = {"/sessions/s01": "/sessions/s01/calendar.ics", "/changes": "/agenda.ics",
+             "/organiser": "/rooms/plenaria/agenda.ics"}
+    for lang in ("es", "en"):
+        for page, feed in pages.items():
+            response = await app_client.get(f"{page}?lang={lang}", cookies=organiser)
+            assert response.status == 200, page
+            assert f'href="{feed}?lang={lang}"' in await response.text(), (page, lang)
+    spanish = await app_client.get("/sessions/s02/calendar.ics?lang=es")
+    english = await app_client.get("/sessions/s02/calendar.ics?lang=en")
+    session = app_client.hub.state.programme.sessions["s02"]
+    assert f"SUMMARY:{session.title['es']}" in (await spanish.text()).replace("\r\n ", "")
+    assert f"SUMMARY:{session.title['en']}" in (await english.text()).replace("\r\n ", "")
