@@ -173,6 +173,11 @@ def session_url(base_url: str, session_id: str) -> str:
     return f"{base_url}/sessions/{quote(session_id, safe='')}"
 
 
+def live_url(base_url: str, session_id: str) -> str:
+    """Where a session is watched, asked and voted on: ``{base_url}/live/{id}``."""
+    return f"{base_url}/live/{quote(session_id, safe='')}"
+
+
 def id_from_url(url: str, base_url: str) -> str | None:
     """The session id in ``url`` when it is a ``session_url`` under ``base_url``, else None.
 

@@ -21,10 +21,13 @@ from rencontre.schedule.model import LANGUAGES, Programme, Session, Status, pick
 from .builder import ProgrammeBuilder, Progress
 from .common import event_of, tidy
 from .errors import ImportProblems, Problem
+from .stream_links import CAPTIONS, REPLAY, channel_title, export_links, import_links
 
+# The floor and each interpretation: an address per channel (audio-only is not told apart).
+STREAMS = ("floor", *LANGUAGES)
 COLUMNS = ("id", "guid", "start", "end", "room", "track", "language",
            *(f"title_{lang}" for lang in LANGUAGES), *(f"abstract_{lang}" for lang in LANGUAGES),
-           "speakers", "status")
+           "speakers", "status", *(f"stream_{name}" for name in STREAMS), "captions", "replay")
 REQUIRED = ("id", "start", "end", "room")
 SPEAKER_SEPARATOR = ";"
 IMPORTED_SLUG = "imported"
@@ -51,9 +54,15 @@ def export_csv(programme: Programme, *, lang: str = "en", base_url: str = "") ->
             *(tidy(session.title.get(lang, "")) for lang in LANGUAGES),
             *(tidy(session.abstract.get(lang, "")) for lang in LANGUAGES),
             f"{SPEAKER_SEPARATOR} ".join(programme.speakers[s].name for s in session.speakers),
-            session.status.value,
+            session.status.value, *_stream_cells(programme, session),
         ])
     return out.getvalue().encode("utf-8-sig")
+
+
+def _stream_cells(programme: Programme, session: Session) -> list[str]:
+    links = {title: url for url, title in export_links(programme, session)}
+    return [*(links.get(channel_title(name), links.get(channel_title(name, True), ""))
+              for name in STREAMS), links.get(CAPTIONS, ""), links.get(REPLAY, "")]
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
@@ -142,4 +151,7 @@ def _session(builder: ProgrammeBuilder, record: dict[str, str], place: str,
         abstract={lang: record[f"abstract_{lang}"] for lang in LANGUAGES
                   if record.get(f"abstract_{lang}")},
         speakers=list(dict.fromkeys(speakers)), language=record.get("language") or "en",
-        track=builder.track(track) if track else None, status=Status(status))
+        track=builder.track(track) if track else None, status=Status(status),
+        stream=import_links([(record.get(f"stream_{name}", ""), channel_title(name))
+                             for name in STREAMS] + [(record.get("captions", ""), CAPTIONS),
+                                                     (record.get("replay", ""), REPLAY)]))

@@ -40,6 +40,7 @@ from .common import (
 )
 from .days import Day, schedule_days
 from .errors import ImportProblems, Problem
+from .stream_links import export_links, import_links
 from .xml_reader import parse_xml
 
 TIMESLOT = "00:05"
@@ -126,7 +127,9 @@ def _event(programme: Programme, session: Session, room: str, code: str, base: s
         speaker = programme.speakers[speaker_id]
         number, guid = person_ids(speaker.id, code)
         _text(persons, "person", speaker.name, {"id": str(number), "guid": guid})
-    ET.SubElement(element, "links")
+    links = ET.SubElement(element, "links")
+    for url, title in export_links(programme, session):
+        _text(links, "link", title, {"href": url})
     ET.SubElement(element, "attachments")
     return element
 
@@ -234,7 +237,9 @@ class _FrabReader:
                                             person.get("guid", "").strip(), acronym(self.slug)),
                                  (person.text or "").strip())
             for person in event.findall("persons/person") if (person.text or "").strip()]
+        links = [(link.get("href", ""), link.text or "") for link in event.findall("links/link")]
         return Session(
+            stream=import_links([(self.field(event, "url"), ""), *links]),
             id=session_id, guid=guid or guid_for(session_id, "session", self.slug),
             title={key: title}, room=self.builder.room(room), start=start,
             end=start + duration, abstract={key: abstract} if abstract else {},

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vDuration, vText
 
 from rencontre.schedule.model import Programme, Session, Status, pick
+from rencontre.streams.links import Kind
 
 from .builder import ProgrammeBuilder, Progress
 from .common import (
@@ -17,6 +18,7 @@ from .common import (
     event_of,
     event_slug,
     joined,
+    live_url,
     session_url,
     tidy,
     zone_named,
@@ -27,6 +29,9 @@ from .vtimezone import vtimezone
 PRODID = "-//Rencontre//Rencontre//EN"
 _FOLD = re.compile(rb"\r?\n[ \t]")
 _SPEAKERS = {"fr": "Intervenant·es", "es": "Ponentes", "en": "Speakers"}
+_WATCH = {"fr": "Suivre en ligne", "es": "Ver en línea", "en": "Watch online"}
+_PLATFORMS = {"zoom": "Zoom", "jitsi": "Jitsi Meet", "bigbluebutton": "BigBlueButton",
+              "web": "Web"}
 
 
 def export_ical(programme: Programme, *, now: datetime, sessions: Iterable[Session] | None = None,
@@ -96,9 +101,28 @@ def _vevent(programme: Programme, session: Session, now: datetime, lang: str,
         vevent.add("LAST-MODIFIED", session.updated.astimezone(UTC))
     if session.track in programme.tracks:
         vevent.add("CATEGORIES", [pick(programme.tracks[session.track].name, lang)])
-    if base:
-        vevent.add("URL", session_url(base, session.id))
+    _watch(vevent, programme, session, lang, base)
     return vevent
+
+
+def _watch(vevent: Event, programme: Programme, session: Session, lang: str, base: str) -> None:
+    """URL: the live page when the session streams (else its page); CONFERENCE (RFC 7986):
+    the live page, and each meeting channel, which calendars offer to join directly."""
+    stream = programme.watch(session).stream
+    if base:
+        live = live_url(base, session.id)
+        vevent.add("URL", live if stream.channels else session_url(base, session.id))
+        if stream.channels:
+            _conference(vevent, live, _WATCH.get(lang, _WATCH["en"]))
+    for channel in stream.channels:
+        if channel.kind is Kind.MEETING:
+            name = _PLATFORMS.get(channel.platform, channel.platform.capitalize())
+            _conference(vevent, channel.url, f"{name} ({channel.language})")
+
+
+def _conference(vevent: Event, url: str, label: str) -> None:
+    vevent.add("CONFERENCE", url, parameters={
+        "VALUE": "URI", "FEATURE": ["AUDIO", "VIDEO"], "LABEL": label})
 
 
 def _description(programme: Programme, session: Session, lang: str) -> str:

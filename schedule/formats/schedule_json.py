@@ -44,6 +44,7 @@ from .json_common import (
 )
 from .json_schemas import SCHEDULE_V1
 from .schedule2 import read_schedule2
+from .stream_links import export_links, import_links
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 
@@ -118,7 +119,8 @@ def _event(programme: Programme, session: Session, room: str, code: str, base: s
         "url": session_url(base, session.id) if base else f"urn:uuid:{guid}",
         "title": title, "subtitle": "", "track": pick(track.name, lang) if track else None,
         "type": "talk", "language": session.language,
-        "abstract": tidy(pick(session.abstract, lang)), "persons": persons, "links": [],
+        "abstract": tidy(pick(session.abstract, lang)), "persons": persons,
+        "links": [{"url": url, "title": title} for url, title in export_links(programme, session)],
         "attachments": [],
     }
 
@@ -190,7 +192,10 @@ def _session(builder: ProgrammeBuilder, event: dict[str, Any], place: str, room:
             key_of_person = person_key(str(person.get("id") or ""), str(person.get("guid") or ""),
                                        acronym(slug)) or str(person.get("code") or "")
             speakers.append(builder.speaker(key_of_person, name, person.get("biography") or ""))
+    links = [(link.get("url") or "", link.get("title") or "")
+             for link in event.get("links") or [] if isinstance(link, dict)]
     return Session(
+        stream=import_links([(event.get("url") or "", ""), *links]),
         id=session_id, guid=event["guid"] or guid_for(session_id, "session", slug),
         title={key: tidy(event["title"])}, room=builder.room(room), start=start, end=end,
         abstract={key: abstract} if abstract else {}, speakers=list(dict.fromkeys(speakers)),

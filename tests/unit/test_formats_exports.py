@@ -379,7 +379,8 @@ def test_csv_header_and_rows() -> None:
     assert lines[0].startswith("id,guid,start,end,room,track,language,title_fr,title_es,title_en")
     assert lines[1] == ("s1,s1,2025-03-10T09:00-06:00,2025-03-10T10:00-06:00,Grande salle,"
                         "Intelligence artificielle,es,Ouverture : été,Apertura: año,Opening,"
-                        "Bienvenue à tous.,Bienvenida.,Welcome.,Ana López; Jean Dupont,scheduled")
+                        "Bienvenue à tous.,Bienvenida.,Welcome.,Ana López; Jean Dupont,scheduled"
+                        ",,,,,,")  # no stream, captions or replay
     assert ",cancelled" in lines[3]
 
 
