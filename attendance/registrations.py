@@ -57,6 +57,34 @@ class CheckIn:
 
 
 @dataclass(slots=True)
+class Move:
+    """One door scan: into a session (``in``), out of one (``out``), or out of the venue
+    (``out`` with no session). ``at`` is when it was scanned (offline scans: their scan time)."""
+
+    at: float
+    kind: str
+    session: str | None
+    device: str
+
+
+@dataclass(slots=True)
+class Presence:
+    """One principal following one session online: its intervals, and the servers
+    (``sources``) that see a visible page of theirs now."""
+
+    intervals: list[list[float | None]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Held:
+    """When a session actually started and ended, as its live changes said."""
+
+    started: float | None = None
+    ended: float | None = None
+
+
+@dataclass(slots=True)
 class Attendance:
     """The attendance of the whole event."""
 
@@ -67,7 +95,13 @@ class Attendance:
     checkins: dict[str, CheckIn] = field(default_factory=dict)  # registration -> first
     recent: list[str] = field(default_factory=list)  # registrations, last checked in last
     entries: dict[str, dict[str, CheckIn]] = field(default_factory=dict)  # session -> reg
-    online: dict[str, dict[str, float]] = field(default_factory=dict)  # session -> principal
+    moves: dict[str, list[Move]] = field(default_factory=dict)  # registration -> by time
+    inside: dict[str, set[str]] = field(default_factory=dict)  # session -> registrations
+    online: dict[str, dict[str, Presence]] = field(default_factory=dict)  # session -> principal
+    watching: dict[str, set[str]] = field(default_factory=dict)  # session -> principals now
+    held: dict[str, Held] = field(default_factory=dict)  # session -> actual times
+    conflicts: list[dict[str, Any]] = field(default_factory=list)  # oldest first
+    early_entry: int = 30  # minutes before its start a session's door opens
     next_code: int = 1
 
     def counts(self) -> dict[str, int]:

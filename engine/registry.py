@@ -67,8 +67,19 @@ class Registry:
         return register
 
     def applies(self, type: str) -> Callable[[Applier], Applier]:
+        """Register how an event changes the state. Another area may follow the same
+        event (attendance follows ``session.changed``): its applier runs after the first."""
+
         def register(apply: Applier) -> Applier:
-            self.appliers[type] = apply
+            first = self.appliers.get(type)
+            if first is None:
+                self.appliers[type] = apply
+            else:
+                def both(state: EventState, event: Event) -> None:
+                    first(state, event)
+                    apply(state, event)
+
+                self.appliers[type] = both
             return apply
 
         return register

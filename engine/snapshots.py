@@ -38,7 +38,7 @@ def event_snapshot(state: EventState, actor: Actor | None, now: float,
     if is_staff(actor):
         snapshot["all_announcements"] = visible(state, None, now, every_room=True)
     if is_staff(actor) or (actor is not None and actor.role is Role.KIOSK):
-        snapshot["attendance"] = attendance_summary(state)
+        snapshot["attendance"] = attendance_summary(state, staff=is_staff(actor))
     return snapshot
 
 

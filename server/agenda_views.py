@@ -17,7 +17,12 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 from babel.dates import format_date
 
-from rencontre.attendance.report import export_csv, export_sessions_csv
+from rencontre.attendance.report import (
+    export_conflicts_csv,
+    export_csv,
+    export_minutes_csv,
+    export_sessions_csv,
+)
 from rencontre.engine.messages import N_, Actor, Role
 from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.engine.text import fold
@@ -27,7 +32,7 @@ from rencontre.server.cities_views import countries
 from rencontre.server.feeds import base_url
 from rencontre.server.i18n import translate
 from rencontre.server.schedule_cli import MODES, read_programme, summary
-from rencontre.server.views import GATEWAY, HUB, _error, _execute, redirect, render
+from rencontre.server.views import GATEWAY, HUB, SETTINGS, _error, _execute, redirect, render
 from rencontre.server.web_auth import actor_from_request, request_language
 
 routes = web.RouteTableDef()
@@ -186,11 +191,27 @@ async def sessions_csv(request: web.Request) -> web.Response:
     return _report(request, export_sessions_csv, "sessions.csv")
 
 
-def _report(request: web.Request, export: Callable[[Any], bytes], name: str) -> web.Response:
+@routes.get("/organiser/minutes.csv")
+async def minutes_csv(request: web.Request) -> web.Response:
+    """Minutes on site and online per person and session: what certificates say."""
+    threshold = request.app[SETTINGS].min_minutes
+    return _report(request, lambda state, now: export_minutes_csv(state, now, threshold),
+                   "minutes.csv")
+
+
+@routes.get("/organiser/conflicts.csv")
+async def conflicts_csv(request: web.Request) -> web.Response:
+    """Offline kiosk conflicts and refused duplicate scans."""
+    return _report(request, export_conflicts_csv, "conflicts.csv")
+
+
+def _report(request: web.Request, export: Callable[[Any, float], bytes],
+            name: str) -> web.Response:
     _, refused = _organiser(request)
     if refused is not None:
         return refused
-    response = web.Response(body=export(request.app[HUB].state), content_type="text/csv",
+    hub = request.app[HUB]
+    response = web.Response(body=export(hub.state, hub.clock()), content_type="text/csv",
                             charset="utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"

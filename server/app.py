@@ -15,7 +15,7 @@ from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
 from rencontre.server.log import open_log
 from rencontre.server.settings import Settings
-from rencontre.server.views import GATEWAY, HUB, TEMPLATES, routes
+from rencontre.server.views import GATEWAY, HUB, SETTINGS, TEMPLATES, routes
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -45,8 +45,10 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     app = web.Application(client_max_size=16 * 1024 * 1024)
     hub = hub or Hub(open_log(settings.data, settings.redis))
     gateway = Gateway(hub, max_frame=settings.max_frame, send_limit=settings.send_limit,
-                      allowed_origins=settings.allowed_origins)
+                      allowed_origins=settings.allowed_origins,
+                      presence_grace=settings.presence_grace)
     app[HUB] = hub
+    app[SETTINGS] = settings
     app[GATEWAY] = gateway
     app[TEMPLATES] = template_environment()
     app.router.add_routes(routes)
@@ -61,6 +63,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
         await hub.start()
 
     async def stop(app: web.Application) -> None:
+        await gateway.presence.close()
         await hub.stop()
 
     app.on_startup.append(start)

@@ -58,6 +58,15 @@ def serve_parser(sub: argparse._SubParsersAction, defaults: Settings) -> None:
     serve.add_argument("--metrics-port", type=int, default=defaults.metrics_port,
                        help="serve /metrics on this port of --host instead, without a token "
                             "(RENCONTRE_METRICS_PORT)")
+    serve.add_argument("--min-minutes", type=int, default=defaults.min_minutes,
+                       help="minutes in a session for a certificate to list it "
+                            "(RENCONTRE_MIN_MINUTES)")
+    serve.add_argument("--presence-grace", type=float, default=defaults.presence_grace,
+                       help="seconds a hidden or closed page still counts as following online "
+                            "(RENCONTRE_PRESENCE_GRACE)")
+    serve.add_argument("--certificate-secret", default=defaults.certificate_secret,
+                       help="key that signs certificate codes; default: a file in the data "
+                            "directory (RENCONTRE_CERTIFICATE_SECRET)")
     serve.set_defaults(run=serve_command)
 
 
@@ -68,6 +77,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
                     max_frame=args.max_frame, send_limit=args.send_limit,
                     log_format=args.log_format, metrics_token=args.metrics_token,
                     metrics_port=args.metrics_port)
+                    min_minutes=args.min_minutes, presence_grace=args.presence_grace,
+                    certificate_secret=args.certificate_secret)
 
 
 async def prepare_event(hub: Hub, settings: Settings) -> list[tuple[str, str]]:

@@ -27,6 +27,7 @@ class Connection:
     topics: list[str] = field(default_factory=list)
     dropped: bool = False
     max_frame: int = 64 * 1024  # the largest message this client may send
+    visible: bool = True  # the page says so with every heartbeat (online presence)
     # Commands being answered. Most clients are idle: no set until the first command.
     _tasks: set[asyncio.Task[None]] | None = None
 

@@ -31,6 +31,7 @@ from rencontre.server.frames import message_frame
 from rencontre.server.hub import Hub
 from rencontre.server.i18n import LANGUAGES, translate
 from rencontre.server.log import LogUnavailable
+from rencontre.server.presence import PresenceTracker
 from rencontre.server.settings import ORGANISER_FRAME
 from rencontre.server.web_auth import actor_from_request, actor_from_token, request_language
 
@@ -64,13 +65,14 @@ def _room(data: dict[str, Any]) -> str:
 
 class Gateway:
     def __init__(self, hub: Hub, *, max_frame: int, send_limit: int,
-                 allowed_origins: tuple[str, ...] = ()) -> None:
+                 allowed_origins: tuple[str, ...] = (), presence_grace: float = 60.0) -> None:
         self.hub = hub
         self.max_frame = max_frame
         self.send_limit = send_limit
         self.allowed_origins = allowed_origins
-        self._presence: set[asyncio.Task[dict[str, Any]]] = set()
+        self.presence = PresenceTracker(hub, presence_grace)
         hub.listen(self._after_push)
+        hub.on_disconnect(self.presence.gone)
 
     def frame_limit(self, actor: Actor | None) -> int:
         """The largest message a connection signed in as ``actor`` at the upgrade may send."""
@@ -196,19 +198,6 @@ class Gateway:
             key = f"{actor.id if actor else 'anon'}/{message['id']}"
         return await self.hub.execute(type, data, actor, key)
 
-    def record_presence(self, actor: Actor, room: str) -> None:
-        """Log that ``actor`` follows ``room`` online, without holding up the join."""
-        task = asyncio.create_task(self.hub.execute(
-            "presence.online", {"session": room}, actor,
-            key=f"{actor.id}/presence/{room}"))
-        self._presence.add(task)
-        task.add_done_callback(self._presence_recorded)
-
-    def _presence_recorded(self, task: asyncio.Task[dict[str, Any]]) -> None:
-        self._presence.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.warning("online presence not recorded: %s", task.exception())
-
     def send_error(self, connection: Connection, message_id: Any, refusal: Refusal,
                    seq: int | None = None) -> None:
         error = {"type": "error", "id": message_id, "code": refusal.code,
@@ -256,7 +245,10 @@ async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
         actor = actor_from_token(gateway.hub.state, token) if isinstance(token, str) else None
         if actor is None:
             raise Refusal("auth.invalid-token", N_("This link or code is not valid any more."))
+        gateway.presence.gone(connection)
         connection.actor = actor
+        gateway.presence.back(connection)
+    _visibility(gateway, connection, data)
     state = gateway.hub.state
     if not may_view(state, connection.actor):
         raise Refusal("auth.required", N_("Please sign in with your personal link."))
@@ -271,6 +263,12 @@ async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
     return event_snapshot(state, actor, hub.clock(), programme=hub.programme_json())
 
 
+def _visibility(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> None:
+    visible = data.get("visible")
+    if isinstance(visible, bool):
+        gateway.presence.seen(connection, visible)
+
+
 @local("room.join")
 async def join(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
     """Enter a session's room: get its snapshot, then its pushes."""
@@ -279,10 +277,9 @@ async def join(gateway: Gateway, connection: Connection, data: dict[str, Any]) -
         raise Refusal("auth.required", N_("Please sign in with your personal link."))
     room = _room(data)
     snapshot = room_snapshot(state, room, actor, gateway.hub.clock())
-    gateway.hub.subscribe(connection, f"room:{room}")
-    if (actor is not None and actor.role is Role.ATTENDEE
-            and actor.id not in state.attendance.online.get(room, ())):
-        gateway.record_presence(actor, room)
+    if f"room:{room}" not in connection.topics:
+        gateway.hub.subscribe(connection, f"room:{room}")
+        gateway.presence.joined(connection, room)
     if is_staff(actor):
         gateway.hub.subscribe(connection, f"staff:{room}")
     return snapshot
@@ -303,6 +300,8 @@ async def find_people(gateway: Gateway, connection: Connection,
 async def leave(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
     """Leave a session's room: its pushes stop."""
     room = _room(data)
+    if f"room:{room}" in connection.topics:
+        gateway.presence.left(connection, room)
     gateway.hub.unsubscribe(connection, f"room:{room}")
     gateway.hub.unsubscribe(connection, f"staff:{room}")
     return {"room": room}
@@ -310,5 +309,7 @@ async def leave(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
 
 @local("conn.ping")
 async def ping(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
-    """Heartbeat from the client: answered with the server's time and seq."""
+    """Heartbeat from the client, saying whether its page is visible: answered with the
+    server's time and seq."""
+    _visibility(gateway, connection, data)
     return {"time": gateway.hub.clock(), "seq": gateway.hub.state.seq}

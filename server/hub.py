@@ -63,6 +63,7 @@ class Hub:
         self._recent: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._follower: asyncio.Task[None] | None = None
         self._listeners: list[Callable[[Push], None]] = []
+        self._leavers: list[Callable[[Connection], None]] = []
         self._coalesced: dict[tuple[str, str], dict[str, Any]] = {}
         self._tick: asyncio.TimerHandle | None = None
         self._outbox: deque[_Delivery] = deque()
@@ -384,7 +385,14 @@ class Hub:
         self.connections.add(connection)
         self.collector.connected()
 
+    def on_disconnect(self, leaver: Callable[[Connection], None]) -> None:
+        """Call ``leaver`` with each connection that goes, while it still holds its topics."""
+        self._leavers.append(leaver)
+
     def disconnect(self, connection: Connection) -> None:
+        if connection.topics:
+            for leaver in self._leavers:
+                leaver(connection)
         if connection in self.connections:
             self.connections.remove(connection)
             self.collector.disconnected()

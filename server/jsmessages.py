@@ -276,4 +276,26 @@ JS_MESSAGES = [
     N_("Open the stream (new tab)"),
     N_("This browser cannot play this stream."),
     N_("The stream is interrupted. Trying again…"),
+    # Doors in and out, live occupancy, offline conflicts (static/js/kiosk.js,
+    # static/js/organiser_live.js).
+    N_("Scanned first (offline): counts before {device}'s scan at {time}"),
+    N_("Left: {session}"),
+    N_("Goodbye, {name}"),
+    N_("Was not inside: {session}"),
+    N_("Left the venue and {session}"),
+    N_("Left the venue"),
+    N_("Not scanned out"),
+    N_("Check out"),
+    N_("Scan out"),
+    N_("The room is full: {count} / {capacity}"),
+    N_("Nearly full: {count} / {capacity}"),
+    N_("Full"),
+    N_("Nearly full"),
+    N_("Venue"),
+    N_("{where}: the earlier offline scan by {kept} at {kept_time} wins over {other} at "
+       "{other_time}"),
+    N_("{where}: duplicate scan by {other} at {other_time} refused (first: {kept} at "
+       "{kept_time})"),
+    N_("No conflicts."),
+    N_("Saved."),
 ]

@@ -26,6 +26,16 @@ def _int(env: dict[str, str], name: str, default: int | None) -> int | None:
         raise SettingError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise SettingError(f"{name} must be a number, not {value!r}") from None
+
+
 def _choice(env: dict[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env.get(name) or default
     if value not in choices:
@@ -57,6 +67,9 @@ class Settings:
     log_format                    ``RENCONTRE_LOG_FORMAT``     ``text`` (or ``json``)
     metrics_token                 ``RENCONTRE_METRICS_TOKEN``  (none)
     metrics_port                  ``RENCONTRE_METRICS_PORT``   (none)
+    min_minutes                   ``RENCONTRE_MIN_MINUTES``    ``10`` minutes
+    presence_grace                ``RENCONTRE_PRESENCE_GRACE``  ``60`` seconds
+    certificate_secret            ``RENCONTRE_CERTIFICATE_SECRET``  (made in the data dir)
     ============================  ===========================  ====================
 
     ``/metrics`` is served on ``metrics_port`` when one is given (bind it where only the
@@ -76,6 +89,13 @@ class Settings:
     log_format: str = "text"
     metrics_token: str | None = None
     metrics_port: int | None = None
+    # Minutes a person must spend in a session (on site and online) for their certificate
+    # to list it.
+    min_minutes: int = 10
+    # Seconds a page may stay hidden or disconnected before online presence ends.
+    presence_grace: float = 60.0
+    # Signs certificates' verification codes; several processes must share it.
+    certificate_secret: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -93,6 +113,9 @@ class Settings:
             log_format=_choice(env, "RENCONTRE_LOG_FORMAT", cls.log_format, LOG_FORMATS),
             metrics_token=env.get("RENCONTRE_METRICS_TOKEN") or None,
             metrics_port=_int(env, "RENCONTRE_METRICS_PORT", None),
+            min_minutes=_int(env, "RENCONTRE_MIN_MINUTES", cls.min_minutes),
+            presence_grace=_float(env, "RENCONTRE_PRESENCE_GRACE", cls.presence_grace),
+            certificate_secret=env.get("RENCONTRE_CERTIFICATE_SECRET") or None,
         )
 
     @property

@@ -14,6 +14,7 @@ from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
 from rencontre.server.i18n import LANGUAGES, gettext, translate
 from rencontre.server.log import LogUnavailable
+from rencontre.server.settings import Settings
 from rencontre.server.web_auth import (
     LANG_COOKIE,
     TOKEN_COOKIE,
@@ -26,6 +27,7 @@ from rencontre.server.web_auth import (
 HUB = web.AppKey("hub", Hub)
 GATEWAY = web.AppKey("gateway", Gateway)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+SETTINGS = web.AppKey("settings", Settings)
 
 routes = web.RouteTableDef()
 

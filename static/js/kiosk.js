@@ -12,7 +12,11 @@ import { KioskSocket } from "./kiosk_net.js";
 import { RecentList, VerdictPanel } from "./kiosk_panel.js";
 import { mountSearch } from "./kiosk_search.js";
 
-const SCANS = new Set(["checkin.scan", "checkin.manual", "entry.scan"]);
+const SCANS = new Set(["checkin.scan", "checkin.manual", "checkout.scan", "entry.scan", "exit.scan"]);
+const MODES = ["venue", "checkout", "entry", "exit"];
+const AT_DOOR = new Set(["entry", "exit"]); // modes that need a session
+// Refusals staff may overrule at the door (docs/protocol.md, entry.scan).
+const FORCIBLE = new Set(["entry.full", "entry.online-room", "entry.not-yet", "entry.other-day"]);
 const REPEAT_MS = 2000; // a scanner that reads one badge twice
 const SETTINGS_KEY = "rencontre.kiosk.mode";
 
@@ -26,7 +30,7 @@ const scanInput = $("scan");
 const sessionSelect = $("entry-session");
 const sessions = new Map();
 const rooms = new Map();
-const inside = new Map(); // session -> {count, capacity}, from answers and pushes
+const inside = new Map(); // session -> {inside, capacity, online, near, full}, from answers and pushes
 let me = null;
 let settings = loadSettings();
 let lastScan = { code: "", at: -Infinity };
@@ -54,23 +58,46 @@ function checkinLine(checkin) {
            registration: checkin.registration };
 }
 
+// An offline scan that synced late but was made first: the verdict says it won.
+function earlier(result) {
+  const other = result.replaced;
+  return other ? t("Scanned first (offline): counts before {device}'s scan at {time}",
+                   { device: other.device, time: clock((other.offline_at || other.at) * 1000) }) : "";
+}
+
 function answered(type, data, result) {
   const person = result.registration;
   const line = { name: person.name, at: now() };
   if (type === "entry.scan") {
-    noteInside(data.session, result.count, result.capacity);
+    noteInside(data.session, { inside: result.count, capacity: result.capacity });
     const text = t("Entered: {session}", { session: sessionTitle(data.session) });
     if (result.verdict === "entered") {
-      return { ...line, kind: "ok", title: t("Welcome, {name}", { name: person.name }), detail: text, text };
+      const detail = [text, earlier(result)].filter(Boolean).join(" · ");
+      return { ...line, kind: "ok", title: t("Welcome, {name}", { name: person.name }), detail, text: detail };
     }
     const already = t("Already in: {session}", { session: sessionTitle(data.session) });
     return { ...line, kind: "warn", title: already, detail: person.name, text: already };
   }
+  if (type === "exit.scan") {
+    noteInside(data.session, { inside: result.count, capacity: result.capacity });
+    if (result.verdict === "left") {
+      const text = t("Left: {session}", { session: sessionTitle(data.session) });
+      return { ...line, kind: "ok", title: t("Goodbye, {name}", { name: person.name }), detail: text, text };
+    }
+    const text = t("Was not inside: {session}", { session: sessionTitle(data.session) });
+    return { ...line, kind: "warn", title: text, detail: person.name, text };
+  }
+  if (type === "checkout.scan") {
+    const text = result.left
+      ? t("Left the venue and {session}", { session: sessionTitle(result.left) })
+      : t("Left the venue");
+    return { ...line, kind: "ok", title: t("Goodbye, {name}", { name: person.name }), detail: text, text };
+  }
   if (result.verdict === "checked-in") {
     const checkin = { registration: person, at: now(), device: me ? me.name : "",
                       offline_at: data.offline_at || null };
-    return { ...checkinLine(checkin), title: t("Welcome, {name}", { name: person.name }),
-             detail: where(person) };
+    const detail = [where(person), earlier(result)].filter(Boolean).join(" · ");
+    return { ...checkinLine(checkin), title: t("Welcome, {name}", { name: person.name }), detail };
   }
   const first = result.first || {};
   const title = t("Already checked in at {time} by {device}",
@@ -79,11 +106,18 @@ function answered(type, data, result) {
            text: title };
 }
 
-function refused(type, label, error) {
-  let title = type === "entry.scan" ? t("Not let in") : t("Not checked in");
+function refused(type, label, error, data) {
+  let title = t("Not checked in");
+  if (type === "entry.scan") title = t("Not let in");
+  if (type === "exit.scan" || type === "checkout.scan") title = t("Not scanned out");
   if (error.code === "checkin.unknown-badge") title = t("Unknown badge");
   if (error.code === "entry.full") title = t("Room full");
-  return { kind: "bad", title, detail: error.message, name: label, text: error.message, at: now() };
+  const outcome = { kind: "bad", title, detail: error.message, name: label, text: error.message, at: now() };
+  // Staff may overrule a door's refusal: the verdict offers to let the person in anyway.
+  if (type === "entry.scan" && FORCIBLE.has(error.code)) {
+    outcome.force = () => send(type, { ...data, offline_at: undefined, force: true }, label);
+  }
+  return outcome;
 }
 
 const saved = () => t("Saved — will be sent when the network is back");
@@ -102,6 +136,7 @@ function send(type, data, label) {
   const key = `k${++keys}`;
   const line = waiting(offline, label);
   recent.pending(key, line);
+  showForce(null);
   verdict.show(line, key);
   follow(socket.call(type, data), key, type, data, label);
   showQueue();
@@ -110,12 +145,26 @@ function send(type, data, label) {
 
 function follow(promise, key, type, data, label) {
   promise.then((result) => settle(key, answered(type, data, result)),
-               (error) => settle(key, refused(type, label, error)));
+               (error) => settle(key, refused(type, label, error, data)));
+}
+
+let forcing = null; // what "Let in anyway" does for the verdict on show
+$("force").addEventListener("click", () => {
+  const action = forcing;
+  showForce(null);
+  if (action) action();
+});
+
+function showForce(action) {
+  forcing = action;
+  $("force").hidden = !action;
 }
 
 function settle(key, outcome) {
-  recent.settle(key, outcome);
-  verdict.settle(key, outcome);
+  const { force, ...line } = outcome;
+  recent.settle(key, line);
+  if (verdict.key === key) showForce(force || null);
+  verdict.settle(key, line);
   showQueue();
 }
 
@@ -128,7 +177,7 @@ for (const [id, item] of socket.pending) {
   const label = data.badge || data.registration;
   recent.pending(key, { ...waiting(true, label), at: data.offline_at || now() });
   item.resolve = (result) => settle(key, answered(type, data, result));
-  item.reject = (error) => settle(key, refused(type, label, error));
+  item.reject = (error) => settle(key, refused(type, label, error, data));
 }
 
 function queued() {
@@ -171,13 +220,20 @@ scanForm.addEventListener("submit", (event) => {
   const at = performance.now();
   if (code === lastScan.code && at - lastScan.at < REPEAT_MS) return;
   lastScan = { code, at };
-  if (settings.mode === "entry") {
-    if (!settings.session) return chooseSessionFirst();
-    send("entry.scan", { badge: code, session: settings.session }, code);
-  } else {
-    send("checkin.scan", { badge: code }, code);
-  }
+  scanned(code, code);
 });
+
+// A badge read in this kiosk's mode.
+function scanned(badge, label) {
+  if (AT_DOOR.has(settings.mode)) {
+    if (!settings.session) return chooseSessionFirst();
+    send(`${settings.mode}.scan`, { badge, session: settings.session }, label);
+  } else if (settings.mode === "checkout") {
+    send("checkout.scan", { badge }, label);
+  } else {
+    send("checkin.scan", { badge }, label);
+  }
+}
 
 // The scanner types into whatever has the focus: keep it on the scan field, except
 // while staff use another control (the search, the mode, a button).
@@ -199,14 +255,10 @@ function chooseSessionFirst() {
 
 const search = mountSearch({
   socket, input: $("search"), status: $("search-status"), list: $("search-results"),
-  entering: () => settings.mode === "entry",
+  action: () => ({ checkout: t("Check out"), entry: t("Let in"), exit: t("Scan out") })[settings.mode] || null,
   onPick(person) {
-    if (settings.mode === "entry") {
-      if (!settings.session) return chooseSessionFirst();
-      send("entry.scan", { badge: person.badge, session: settings.session }, person.name);
-    } else {
-      send("checkin.manual", { registration: person.id }, person.name);
-    }
+    if (settings.mode === "venue") send("checkin.manual", { registration: person.id }, person.name);
+    else scanned(person.badge, person.name);
     search.clear();
   },
 });
@@ -216,7 +268,7 @@ const search = mountSearch({
 function loadSettings() {
   try {
     const saved = JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}");
-    return { mode: saved.mode === "entry" ? "entry" : "venue", session: saved.session || "" };
+    return { mode: MODES.includes(saved.mode) ? saved.mode : "venue", session: saved.session || "" };
   } catch {
     return { mode: "venue", session: "" };
   }
@@ -227,11 +279,13 @@ function saveSettings() {
 }
 
 function showMode() {
-  const entering = settings.mode === "entry";
+  const door = AT_DOOR.has(settings.mode);
   for (const radio of document.querySelectorAll("input[name=mode]")) radio.checked = radio.value === settings.mode;
-  $("entry-pick").hidden = !entering;
-  $("count-room-box").hidden = !entering || !settings.session;
-  $("scan-submit").textContent = entering ? t("Let in") : t("Check in");
+  $("entry-pick").hidden = !door;
+  $("count-room-box").hidden = !door || !settings.session;
+  $("count-online-box").hidden = !door || !settings.session;
+  $("scan-submit").textContent = { venue: t("Check in"), checkout: t("Check out"),
+                                   entry: t("Let in"), exit: t("Scan out") }[settings.mode];
   showInside();
   search.refresh();
 }
@@ -241,7 +295,7 @@ for (const radio of document.querySelectorAll("input[name=mode]")) {
     settings.mode = radio.value;
     saveSettings();
     showMode();
-    if (settings.mode === "entry" && !settings.session) sessionSelect.focus();
+    if (AT_DOOR.has(settings.mode) && !settings.session) sessionSelect.focus();
     else focusScan();
   });
 }
@@ -271,8 +325,8 @@ function fillSessions() {
   showMode();
 }
 
-function noteInside(session, count, capacity) {
-  inside.set(session, { count, capacity });
+function noteInside(session, counts) {
+  inside.set(session, { ...(inside.get(session) || {}), ...counts });
   showInside();
 }
 
@@ -281,13 +335,26 @@ function capacityOf(session) {
   return room && room.kind !== "online" ? room.capacity : null;
 }
 
+const NEAR = 0.9; // as the server's warning (attendance/ledger.py)
+
 function showInside() {
   const session = settings.session;
-  if (settings.mode !== "entry" || !session) return;
-  // The hello snapshot counts every session's entries: a session missing there has none.
-  const known = inside.get(session) || { count: 0, capacity: capacityOf(session) };
-  const count = String(known.count);
+  const warning = $("capacity-warning");
+  warning.hidden = true;
+  if (!AT_DOOR.has(settings.mode) || !session) return;
+  // The hello snapshot has every session someone is in: a session missing there has nobody.
+  const known = { inside: 0, online: 0, capacity: capacityOf(session), ...(inside.get(session) || {}) };
+  const count = String(known.inside);
   $("count-room").textContent = known.capacity ? `${count} / ${known.capacity}` : count;
+  $("count-online").textContent = String(known.online);
+  if (known.capacity && known.inside >= NEAR * known.capacity) {
+    const full = known.inside >= known.capacity;
+    warning.textContent = full
+      ? t("The room is full: {count} / {capacity}", { count: known.inside, capacity: known.capacity })
+      : t("Nearly full: {count} / {capacity}", { count: known.inside, capacity: known.capacity });
+    warning.classList.toggle("full", full);
+    warning.hidden = false;
+  }
 }
 
 // -- counters and the event ----------------------------------------------------------------------
@@ -314,8 +381,8 @@ socket.addEventListener("snapshot", (event) => {
     setCounts(snapshot.attendance);
     recent.reset(snapshot.attendance.recent.map(checkinLine));
     inside.clear();
-    for (const [session, count] of Object.entries(snapshot.attendance.entries || {})) {
-      inside.set(session, { count, capacity: capacityOf(session) });
+    for (const [session, counts] of Object.entries(snapshot.attendance.occupancy || {})) {
+      inside.set(session, counts);
     }
     showInside();
   }
@@ -337,9 +404,8 @@ socket.addEventListener("checkin.undone", (event) => {
   search.undone(event.detail.registration.id);
 });
 socket.addEventListener("attendance.registered", (event) => setCounts(event.detail.counts));
-socket.addEventListener("entry.recorded", (event) => {
-  const entry = event.detail;
-  noteInside(entry.session, entry.count, entry.capacity);
+socket.addEventListener("occupancy.changed", (event) => {
+  for (const [session, counts] of Object.entries(event.detail.occupancy)) noteInside(session, counts);
 });
 
 recent.render();

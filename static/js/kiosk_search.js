@@ -9,8 +9,9 @@ import { el } from "./qa.js";
 const DELAY = 250; // ms after the last keystroke
 const MIN = 2;
 
-// entering(): whether the kiosk lets people into a session (else it checks them in).
-export function mountSearch({ socket, input, status, list, entering, onPick }) {
+// action(): the label of what picking a person does in the kiosk's mode, or null when
+// it checks people in at the venue (then only those not checked in yet get a button).
+export function mountSearch({ socket, input, status, list, action, onPick }) {
   let timer = null;
   let asked = 0; // only the latest query's answer is shown
   let shown = [];
@@ -70,9 +71,9 @@ export function mountSearch({ socket, input, status, list, entering, onPick }) {
       li.append(el("span", { className: "found-done",
         text: t("Checked in at {time}", { time: clock(person.checked_in_at * 1000) }) }));
     }
-    // In session-entry mode a person checked in already still needs letting in.
-    if (!person.checked_in_at || entering()) {
-      const label = entering() ? t("Let in") : t("Check in");
+    // At a door or checking out, a person checked in already is who the kiosk is for.
+    if (!person.checked_in_at || action()) {
+      const label = action() || t("Check in");
       const button = el("button", { text: label, attrs: { type: "button", "aria-describedby": nameId } });
       button.addEventListener("click", () => onPick(person));
       li.append(button);

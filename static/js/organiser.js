@@ -4,6 +4,7 @@
 import { attendeesFromCsv } from "./attendee_csv.js";
 import { mountDelegations } from "./delegations_panel.js";
 import { clock, lang, showConnection, t } from "./i18n.js";
+import { mountLive } from "./organiser_live.js";
 import { Socket } from "./socket.js";
 
 const MAX = 16 * 1024 * 1024;
@@ -41,6 +42,7 @@ function mountAttendance() {
   const socket = new Socket({ hello: { lang } });
   showConnection(socket, $("conn"));
   if ($("delegations")) mountDelegations(socket);
+  mountLive(socket);
 
   const RECENT = 10;
   let recent = [];

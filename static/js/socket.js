@@ -16,6 +16,8 @@ export function newId() {
 // Answered by the gateway without the log: reads, never queued across reconnects.
 const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping", "attendance.search"]);
 
+const visible = () => document.visibilityState !== "hidden";
+
 export class RequestError extends Error {
   constructor(reply) {
     super(reply.message);
@@ -38,6 +40,10 @@ export class Socket extends EventTarget {
     this.clockOffset = 0;
     this.attempt = 0;
     this.restoreQueue();
+    // Online presence: the server counts a page in a session's room while it is visible.
+    document.addEventListener("visibilitychange", () => {
+      if (this.state === "connected") this.call("conn.ping", { visible: visible() }).catch(() => {});
+    });
   }
 
   get now() {
@@ -63,7 +69,7 @@ export class Socket extends EventTarget {
     clearInterval(this.pinger);
     this.pinger = setInterval(() => this.keepAlive(), PING_EVERY);
     try {
-      const snapshot = await this.call("auth.hello", this.hello);
+      const snapshot = await this.call("auth.hello", { ...this.hello, visible: visible() });
       this.attempt = 0;
       this.eventSeq = snapshot.seq;
       this.clockOffset = snapshot.time * 1000 - Date.now();
@@ -96,7 +102,7 @@ export class Socket extends EventTarget {
       this.ws.close();
       return;
     }
-    this.call("conn.ping").catch(() => {});
+    this.call("conn.ping", { visible: visible() }).catch(() => {});
   }
 
   received(message) {

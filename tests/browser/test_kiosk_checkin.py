@@ -176,17 +176,20 @@ async def test_two_kiosks_offline_queue_and_name_search(start_server, new_page, 
     await screenshot(a, "kiosk-checkin")
 
     # A scan still queued when the page was closed is sent when it opens again, and its
-    # verdict shown: here a scan of Ana's badge made offline at B.
+    # verdict shown: here a scan of Ana's badge made offline at B just now, after her
+    # check-in (an earlier one would win: the earliest scan counts).
     await b.evaluate("""(badge) => localStorage.setItem('rencontre.kiosk.queue', JSON.stringify([
         {type: 'checkin.scan', id: 'left-over-1',
-         data: {badge, offline_at: Math.floor(Date.now() / 1000) - 60}}]))""", ana_badge)
+         data: {badge, offline_at: Math.floor(Date.now() / 1000)}}]))""", ana_badge)
     await b.reload()
     await expect(b.locator("#recent > li.recent-warn", has_text="Ana Peña")).to_contain_text(
         "Already checked in at")
     await expect(b.locator("#recent > li.recent-saved")).to_have_count(0)
     assert await b.evaluate("localStorage.getItem('rencontre.kiosk.queue')") == "[]"
 
-    # A moves to the door of the opening session: scans let people in, with the count.
+    # A moves to the door of the opening session, started now by its moderator (its door
+    # opens 30 minutes before its start): scans let people in, with the count.
+    await organiser_ws.call("session.start", {"session": "s01"})
     await a.get_by_label("Session entry").check()
     await a.get_by_label("Session (today)").select_option("s01")
     await expect(a.locator("#scan-submit")).to_have_text("Let in")

@@ -122,7 +122,7 @@ async def test_organisers_download_the_attendance_report(app_client):
     badges = (await organiser.call("attendance.import", {"people": [
         *PEOPLE, {"name": "=cmd()", "organisation": "Formula"}]}))["badges"]
     kiosk = await pair(url, organiser, "Door")
-    await kiosk.call("entry.scan", {"badge": badges[2], "session": "s03"})
+    await kiosk.call("entry.scan", {"badge": badges[2], "session": "s03", "force": True})
     cookie = {"Cookie": f"rencontre_token={app_client.tokens['Organiser']}"}
     response = await app_client.get("/organiser/attendance.csv", headers=cookie)
     assert response.status == 200 and response.content_type == "text/csv"
@@ -144,6 +144,7 @@ async def test_the_sessions_report_counts_people_on_site_and_online(app_client):
     organiser = await Client.connect(url, app_client.tokens["Organiser"])
     badges = (await organiser.call("attendance.import", {"people": PEOPLE}))["badges"]
     kiosk = await pair(url, organiser, "Door")
+    await organiser.call("session.start", {"session": "s03"})  # held from now
     for badge in badges[:2]:
         await kiosk.call("entry.scan", {"badge": badge, "session": "s03"})
     attendee = await Client.connect(url, app_client.tokens["attendee"])
@@ -155,6 +156,7 @@ async def test_the_sessions_report_counts_people_on_site_and_online(app_client):
     async with asyncio.timeout(5):
         while "s03" not in app_client.hub.state.attendance.online:
             await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)  # some time spent in the session
     cookie = {"Cookie": f"rencontre_token={app_client.tokens['Organiser']}"}
     response = await app_client.get("/organiser/sessions.csv", headers=cookie)
     text = (await response.read()).decode("utf-8-sig")
@@ -182,3 +184,34 @@ async def test_an_organiser_imports_a_whole_attendee_list_in_one_command(app_cli
 
 def _cookie(app_client, label: str) -> dict[str, str]:
     return {"Cookie": f"rencontre_token={app_client.tokens[label]}"}
+
+
+async def test_two_offline_kiosks_the_earliest_scan_wins_and_staff_see_the_conflict(app_client):
+    """Issue 8, item 14: the kiosk that synced first scanned later; the earlier scan wins."""
+    url = ws_url(app_client)
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    badges = (await organiser.call("attendance.import", {"people": PEOPLE}))["badges"]
+    north, south = await pair(url, organiser, "North door"), await pair(url, organiser,
+                                                                       "South door")
+    now = int(app_client.hub.clock())
+    first_synced = await south.call("checkin.scan", {"badge": badges[0], "offline_at": now - 60})
+    earlier = await north.call("checkin.scan", {"badge": badges[0], "offline_at": now - 300})
+    assert first_synced["verdict"] == "checked-in"
+    assert earlier["verdict"] == "checked-in"
+    assert earlier["replaced"]["device"] == "South door"
+    conflict = await organiser.push("checkin.conflict")
+    assert (conflict["kind"], conflict["winner"]["device"], conflict["loser"]["device"]) == (
+        "earlier", "North door", "South door")
+    again = await south.call("checkin.scan", {"badge": badges[0]})
+    assert again["verdict"] == "already" and again["first"]["device"] == "North door"
+    fresh = await Client.connect(url, app_client.tokens["Organiser"])
+    listed = fresh.snapshot["attendance"]["conflict_list"]
+    assert [c["kind"] for c in listed] == ["duplicate", "earlier"]
+    cookie = {"Cookie": f"rencontre_token={app_client.tokens['Organiser']}"}
+    text = (await (await app_client.get("/organiser/conflicts.csv", headers=cookie)).read()
+            ).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["kind"], r["name"], r["kept_device"], r["other_device"]) for r in rows] == [
+        ("earlier", "Ana Peña", "North door", "South door"),
+        ("duplicate", "Ana Peña", "North door", "South door")]
+    await close(organiser, north, south, fresh)

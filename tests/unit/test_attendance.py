@@ -11,6 +11,7 @@ from rencontre.engine.snapshots import event_snapshot
 from tests.unit.helpers import ATTENDEE, KIOSK, MODERATOR, ORGANISER, demo_driver
 
 KIOSK_B = Actor("kiosk-b", Role.KIOSK, "Kiosk 2")
+S03_START = 1_773_160_200.0  # 2026-03-10 16:30 UTC, in a room of 60
 PEOPLE = [
     {"name": "Ana Peña", "organisation": "Ciudad de Querétaro", "city": "Querétaro"},
     {"name": "Jean Dupont", "organisation": "Clermont Auvergne Métropole",
@@ -86,6 +87,7 @@ def test_name_search_ignores_case_and_accents():
 
 def test_a_session_door_admits_up_to_the_room_capacity_and_checks_in():
     driver, badges = registered()
+    driver.clock = S03_START - 600  # doors open 30 minutes before
     session = driver.state.programme.sessions["s03"]
     room = driver.state.programme.rooms[session.room]
     room.capacity = 2
@@ -157,8 +159,18 @@ def test_kiosks_and_staff_get_the_counts_and_recent_check_ins_on_hello():
     assert summary(driver.replay().state) == summary(driver.state)
 
 
-def test_online_presence_is_recorded_once_per_attendee_and_session():
+def test_online_presence_opens_once_per_source_and_closes_when_the_last_source_lets_go():
     driver = demo_driver()
-    driver.send("presence.online", {"session": "s05"}, actor=ATTENDEE)
-    driver.send("presence.online", {"session": "s05"}, actor=ATTENDEE, at=driver.clock + 60)
-    assert driver.state.attendance.online["s05"] == {ATTENDEE.id: driver.clock}
+    start = {"session": "s05", "source": "a"}
+    driver.send("presence.start", start, actor=ATTENDEE)
+    driver.send("presence.start", start, actor=ATTENDEE, at=driver.clock + 60)
+    driver.send("presence.start", {**start, "source": "b"}, actor=ATTENDEE, at=driver.clock + 90)
+    presence = driver.state.attendance.online["s05"][ATTENDEE.id]
+    assert presence.intervals == [[driver.clock, None]]
+    driver.send("presence.stop", {**start, "since": int(driver.clock + 100)}, actor=ATTENDEE,
+                at=driver.clock + 160)
+    assert presence.intervals == [[driver.clock, None]], "source b still sees a page"
+    driver.send("presence.stop", {**start, "source": "b", "since": int(driver.clock + 200)},
+                actor=ATTENDEE, at=driver.clock + 260)
+    assert presence.intervals == [[driver.clock, driver.clock + 200]]
+    assert driver.state.attendance.watching["s05"] == set()

@@ -318,7 +318,7 @@ def test_a_delegates_poll_takes_one_ballot_per_delegate_and_refuses_the_others()
 def test_one_ballot_per_delegation_the_last_one_counts_and_every_delegate_sees_it():
     driver = demo_driver()
     ids = delegations(driver)
-    driver.send("presence.online", {"session": "s02"}, actor=CLAIRE_LYON)
+    driver.send("presence.start", {"session": "s02", "source": "p1"}, actor=CLAIRE_LYON)
     assert driver.send("checkin.scan", {"badge": driver.state.attendance.registrations[
         driver.state.attendance.by_principal["ana"]].badge}, actor=KIOSK)["ok"]
     poll = make(driver, "choice", options=["Oui", "Non", "Abstention"], audience="delegation")

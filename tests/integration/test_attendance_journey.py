@@ -1,0 +1,98 @@
+"""Done means (issue 11): one delegate enters at the door, leaves, follows online, and comes
+back; the ledger, the live counts, the minutes CSV and the certificate all say the same
+minutes. The hub's clock is moved by hand: minutes pass in milliseconds."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+
+from rencontre.attendance.report import person_minutes
+from rencontre.server.views import GATEWAY
+from tests.integration.wsclient import Client
+
+MIN = 60.0
+
+
+def ws_url(app_client) -> str:
+    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
+
+
+async def pair(url: str, organiser: Client, label: str) -> Client:
+    code = (await organiser.call("kiosk.pairing-code", {"label": label}))["code"]
+    anonymous = await Client.connect(url)
+    token = (await anonymous.call("kiosk.pair", {"code": code}))["token"]
+    await anonymous.close()
+    return await Client.connect(url, token)
+
+
+async def occupancy(client: Client, session: str, expected: dict) -> dict:
+    """The next coalesced count of ``session`` that says ``expected``."""
+    async with asyncio.timeout(5):
+        while True:
+            counts = (await client.push("occupancy.changed"))["occupancy"].get(session)
+            if counts and all(counts[k] == v for k, v in expected.items()):
+                return counts
+
+
+async def until(check, timeout: float = 5) -> None:
+    async with asyncio.timeout(timeout):
+        while not check():
+            await asyncio.sleep(0.02)
+
+
+async def test_door_leave_online_and_back_say_the_same_minutes_everywhere(app_client):
+    hub, url = app_client.hub, ws_url(app_client)
+    state = hub.state
+    app_client.server.app[GATEWAY].presence.grace = 0.05
+    start = state.programme.sessions["s03"].start.timestamp()
+    now = [start - 5 * MIN]
+    hub.clock = lambda: now[0]
+
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    principal = app_client.tokens["attendee"].split(".")[0]
+    person = await organiser.call("attendance.register", {"name": "Amadou Diallo",
+                                                          "principal": principal})
+    kiosk = await pair(url, organiser, "Taller A door")
+
+    now[0] = start
+    entered = await kiosk.call("entry.scan", {"badge": person["badge"], "session": "s03"})
+    assert (entered["verdict"], entered["count"]) == ("entered", 1)
+    await occupancy(organiser, "s03", {"inside": 1, "online": 0, "capacity": 60})
+
+    now[0] = start + 20 * MIN
+    left = await kiosk.call("exit.scan", {"badge": person["badge"], "session": "s03"})
+    assert (left["verdict"], left["count"]) == ("left", 0)
+    await occupancy(kiosk, "s03", {"inside": 0, "online": 0})
+
+    now[0] = start + 25 * MIN
+    phone = await Client.connect(url, app_client.tokens["attendee"])
+    await phone.call("room.join", {"room": "s03"})
+    await occupancy(organiser, "s03", {"inside": 0, "online": 1})
+
+    now[0] = start + 40 * MIN
+    await kiosk.call("entry.scan", {"badge": person["badge"], "session": "s03"})
+    live = await occupancy(organiser, "s03", {"inside": 1})
+    assert live["online"] == 0, "counted once: on site wins over the phone"
+
+    now[0] = start + 50 * MIN
+    await phone.call("conn.ping", {"visible": False})
+    await until(lambda: principal not in state.attendance.watching.get("s03", ()))
+
+    now[0] = start + 80 * MIN
+    await organiser.call("session.end", {"session": "s03"})
+
+    now[0] = start + 200 * MIN
+    registration = state.attendance.registrations[person["id"]]
+    minutes = person_minutes(state, registration, now[0])["s03"]
+    assert (minutes.onsite, minutes.online) == (60, 15)
+
+    cookie = {"Cookie": f"rencontre_token={app_client.tokens['Organiser']}"}
+    text = (await (await app_client.get("/organiser/minutes.csv", headers=cookie)).read()
+            ).decode("utf-8-sig")
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["registration"] == person["id"]]
+    assert [(r["session"], r["onsite_minutes"], r["online_minutes"], r["total_minutes"])
+            for r in rows] == [("s03", "60", "15", "75")]
+    for client in (organiser, kiosk, phone):
+        await client.close()
