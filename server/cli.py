@@ -76,7 +76,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
                     allowed_origins=tuple(o.rstrip("/") for o in args.allowed_origins),
                     max_frame=args.max_frame, send_limit=args.send_limit,
                     log_format=args.log_format, metrics_token=args.metrics_token,
-                    metrics_port=args.metrics_port)
+                    metrics_port=args.metrics_port,
                     min_minutes=args.min_minutes, presence_grace=args.presence_grace,
                     certificate_secret=args.certificate_secret)
 
