@@ -28,7 +28,7 @@ from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.engine.text import fold
 from rencontre.schedule.formats import ImportProblems
 from rencontre.schedule.model import Programme, Session, Status, pick
-from rencontre.server.cities_views import countries
+from rencontre.server.cities_views import countries, declaration_panel
 from rencontre.server.feeds import base_url
 from rencontre.server.i18n import translate
 from rencontre.server.schedule_cli import MODES, read_programme, summary
@@ -166,6 +166,7 @@ def _panel(request: web.Request, **extra: Any) -> dict[str, Any]:
         "organiser_frame": request.app[GATEWAY].frame_limit(
             actor_from_request(request.app[HUB].state, request)),
         "countries": countries(lang),
+        **declaration_panel(request.app[HUB].state),
     }
     context.update(extra)
     return context

@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from rencontre.server import feeds, metrics, qa_views, static_files
+from rencontre.server import cities_views, feeds, metrics, qa_views, static_files
 from rencontre.server.agenda_views import routes as agenda_routes
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
@@ -55,6 +55,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     app.router.add_routes(agenda_routes)
     feeds.install(app, settings)
     qa_views.install(app)  # /live, Q&A panel, exports
+    cities_views.install(app)  # /declaration, /signing, the record
     metrics.install(app, hub, settings)
     app.router.add_get("/ws", gateway.handle)
     static_files.install(app, STATIC, app[TEMPLATES])

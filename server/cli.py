@@ -20,6 +20,7 @@ from rencontre.server.hub import Hub
 from rencontre.server.log import Log, LogUnavailable, open_log
 from rencontre.server.logs import LOG_FORMATS, setup_logging
 from rencontre.server.qa_cli import export_qa_parser
+from rencontre.server.record_cli import verify_record_parser
 from rencontre.server.schedule_cli import import_parser
 from rencontre.server.settings import SettingError, Settings
 
@@ -179,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser(sub, defaults)
     import_parser(sub, defaults)
     export_qa_parser(sub, defaults)
+    verify_record_parser(sub, defaults)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -22,8 +22,9 @@ from aiohttp import WSMsgType, web
 
 from rencontre.attendance.ledger import SCANNERS
 from rencontre.attendance.registrations import search
-from rencontre.engine.fields import Text, not_text
-from rencontre.engine.messages import N_, Actor, Push, Refusal, Role
+from rencontre.cities.declaration import signer_view
+from rencontre.engine.fields import Id, Text, not_text
+from rencontre.engine.messages import N_, Actor, Command, Push, Refusal, Role
 from rencontre.engine.snapshots import event_snapshot, is_staff, may_view, room_snapshot
 from rencontre.engine.text import is_text
 from rencontre.server.connection import Connection
@@ -294,6 +295,18 @@ async def find_people(gateway: Gateway, connection: Connection,
         raise Refusal("auth.forbidden", N_("Your role may not do this."))
     query = Text(min=2, max=80).check("query", data.get("query"))
     return {"matches": search(gateway.hub.state, query)}
+
+
+@local("declaration.signer")
+async def signer(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    """Signing stations: who a badge belongs to and what they would sign, before they sign."""
+    actor = connection.actor
+    if actor is None or actor.role is not Role.KIOSK:
+        raise Refusal("auth.forbidden", N_("Your role may not do this."))
+    badge = Id().check("badge", data.get("badge"))
+    state = gateway.hub.state
+    return signer_view(state, Command("declaration.sign", {"badge": badge}, actor,
+                                      gateway.hub.clock()))
 
 
 @local("room.leave")

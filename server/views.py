@@ -207,9 +207,12 @@ async def kiosk_pair(request: web.Request) -> web.Response:
     form = await request.post()
     outcome = await _execute(request, "kiosk.pair", {
         "code": str(form.get("code", "")), "name": str(form.get("name", "")) or None})
+    # A signing station is a kiosk too, paired from its own page.
+    next_page = "/signing" if form.get("next") == "/signing" else "/kiosk"
     if not outcome["ok"]:
-        return render(request, "kiosk_pair.html", status=400, error=_error(request, outcome))
-    response = redirect("/kiosk")
+        return render(request, "kiosk_pair.html", status=400, error=_error(request, outcome),
+                      next_page=next_page)
+    response = redirect(next_page)
     set_token_cookie(response, request, outcome["result"]["token"])
     raise response
 

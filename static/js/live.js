@@ -6,6 +6,7 @@ import {
 } from "./qa.js";
 import { mountPlayer } from "./player.js";
 import { mountLivePolls } from "./polls_live.js";
+import { Wall } from "./signatory_wall.js";
 import { Socket } from "./socket.js";
 
 const article = document.getElementById("live");
@@ -51,6 +52,10 @@ const polls = mountLivePolls(socket, sessionId, { mayVote: () => mayAsk() });
 mountPlayer(socket, sessionId);
 
 showConnection(socket, document.getElementById("conn"));
+// Remote attendees follow the signing of the declaration as the stage shows it.
+const wallCard = document.querySelector(".wall-card");
+new Wall(socket, document.getElementById("signatory-wall"), { stage: true })
+  .addEventListener("visibility", (event) => { wallCard.hidden = !event.detail; });
 
 socket.addEventListener("snapshot", (event) => {
   me = event.detail.me;

@@ -2,6 +2,7 @@
 // import; attendance counts, registering people one by one or from a CSV file.
 
 import { attendeesFromCsv } from "./attendee_csv.js";
+import { mountDeclaration } from "./declaration_panel.js";
 import { mountDelegations } from "./delegations_panel.js";
 import { clock, lang, showConnection, t } from "./i18n.js";
 import { mountLive } from "./organiser_live.js";
@@ -43,6 +44,7 @@ function mountAttendance() {
   showConnection(socket, $("conn"));
   if ($("delegations")) mountDelegations(socket);
   mountLive(socket);
+  if ($("declaration-panel")) mountDeclaration(socket);
 
   const RECENT = 10;
   let recent = [];

@@ -14,7 +14,8 @@ export function newId() {
 }
 
 // Answered by the gateway without the log: reads, never queued across reconnects.
-const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping", "attendance.search"]);
+const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping", "attendance.search",
+  "declaration.signer"]);
 
 const visible = () => document.visibilityState !== "hidden";
 

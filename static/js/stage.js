@@ -7,6 +7,7 @@ import { clock, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
 import { ballotsText, drawResults, hasCounts, PollRoom, pollText } from "./polls.js";
 import { qrSvg } from "./qr.js";
+import { Wall } from "./signatory_wall.js";
 import { Socket } from "./socket.js";
 
 const screen = document.getElementById("stage");
@@ -22,6 +23,11 @@ const clockLine = document.getElementById("stage-clock");
 const socket = new Socket({ hello: { lang } });
 const room = new QARoom(socket, null);
 const polls = new PollRoom(socket, null);
+// Once signing has opened, the signatory wall takes the screen.
+new Wall(socket, document.getElementById("signatory-wall"), { stage: true })
+  .addEventListener("visibility", (event) => {
+    screen.dataset.wall = event.detail ? "on" : "off";
+  });
 const TOP = 5;
 
 let programme = null;
