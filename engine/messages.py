@@ -108,7 +108,8 @@ class Push:
     """A message for every connection subscribed to ``topic``.
 
     Topics: ``all``; ``role:<role>``; ``principal:<id>``; ``room:<session>`` for
-    everyone in a session; ``staff:<session>`` for moderators in a session.
+    everyone in a session; ``staff:<session>`` for moderators in a session;
+    ``news:<session>`` for pages that watch a session's announcements.
     """
 
     topic: str

@@ -1,4 +1,9 @@
-"""Announcements from moderators to every attendee, or to one session's room."""
+"""Announcements from moderators to every attendee, or to one session's room.
+
+An announcement may be written in several of the event's languages (``texts``); each
+reader sees theirs, else English, else the one given. ``text`` is the first of them,
+for readers that know no better (exports, old clients).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rencontre.engine.fields import Id, Int, Text
+from rencontre.engine.fields import Id, Int, Localized, Text
 from rencontre.engine.messages import N_, STAFF, Command, Decision, Event, Refusal
 from rencontre.engine.registry import applies, command, publishes
 
@@ -25,6 +30,7 @@ class Announcement:
     posted_at: float
     expires_at: float | None
     author: str
+    texts: dict[str, str] = field(default_factory=dict)
 
     def visible(self, now: float) -> bool:
         return self.expires_at is None or now < self.expires_at
@@ -32,7 +38,7 @@ class Announcement:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "room": self.room,
                 "posted_at": self.posted_at, "expires_at": self.expires_at,
-                "author": self.author}
+                "author": self.author, "texts": self.texts}
 
 
 @dataclass(slots=True)
@@ -77,10 +83,11 @@ class Board:
 
 
 def _topics(room: str | None) -> list[str]:
-    """Where a room's announcements go: its room, and staff panels that list them all."""
+    """Where a room's announcements go: its room, the pages that watch its news (a
+    session's description page), and staff panels that list them all."""
     if room is None:
         return ["all"]
-    return [f"room:{room}", "role:moderator", "role:organiser"]
+    return [f"room:{room}", f"news:{room}", "role:moderator", "role:organiser"]
 
 
 def visible(state: EventState, room: str | None, now: float,
@@ -92,20 +99,32 @@ def visible(state: EventState, room: str | None, now: float,
     return state.announcements.visible(room, now, every_room)
 
 
+# The order in which a text is picked for ``text`` when several languages are given.
+PREFERENCE = ("en", "fr", "es")
+
+
 @command("announcement.post", roles=STAFF, fields={
-    "text": Text(max=500),
+    "text": Text(max=500, optional=True),
+    "texts": Localized(max=500, optional=True),
     "room": Id(optional=True),
     "expires_in": Int(min=1, max=MAX_MINUTES, optional=True),
 })
 def post(state: EventState, cmd: Command) -> Decision:
-    """Post an announcement to every attendee, or to one session's room, optionally expiring."""
+    """Post an announcement (``text``, or ``texts`` per language) to every attendee, or to one
+    session's room, optionally expiring."""
+    texts = dict(cmd.data.get("texts") or {})
+    text = cmd.data.get("text")
+    if text is None and not texts:
+        raise Refusal("request.missing", N_("Field “{field}” is required."), field="texts")
+    if text is None:
+        text = next(texts[lang] for lang in (*PREFERENCE, *texts) if lang in texts)
     room = cmd.data.get("room")
     if room is not None and room not in state.programme.sessions:
         raise Refusal("room.unknown", N_("No session “{room}”."), room=room)
     minutes = cmd.data.get("expires_in")
     announcement_id = f"an{state.seq}"
     return Decision([Event("announcement.posted", {
-        "id": announcement_id, "text": cmd.data["text"], "room": room, "posted_at": cmd.at,
+        "id": announcement_id, "text": text, "texts": texts, "room": room, "posted_at": cmd.at,
         "expires_at": cmd.at + 60 * minutes if minutes else None,
         "author": cmd.actor.name if cmd.actor else "",
     })], {"id": announcement_id})

@@ -272,12 +272,20 @@ def _visibility(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
 
 @local("room.join")
 async def join(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
-    """Enter a session's room: get its snapshot, then its pushes."""
+    """Enter a session's room: get its snapshot, then its pushes.
+
+    ``watch: true`` follows only the room's announcements, without taking part (a
+    session's description page): the attendee is not counted as present online.
+    """
     state, actor = gateway.hub.state, connection.actor
     if not may_view(state, actor):
         raise Refusal("auth.required", N_("Please sign in with your personal link."))
     room = _room(data)
     snapshot = room_snapshot(state, room, actor, gateway.hub.clock())
+    if data.get("watch") is True:
+        # The room's news (announcements) without its Q&A, and no presence.
+        gateway.hub.subscribe(connection, f"news:{room}")
+        return snapshot
     if f"room:{room}" not in connection.topics:
         gateway.hub.subscribe(connection, f"room:{room}")
         gateway.presence.joined(connection, room)
@@ -317,6 +325,7 @@ async def leave(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
         gateway.presence.left(connection, room)
     gateway.hub.unsubscribe(connection, f"room:{room}")
     gateway.hub.unsubscribe(connection, f"staff:{room}")
+    gateway.hub.unsubscribe(connection, f"news:{room}")
     return {"room": room}
 
 

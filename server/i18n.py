@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.dates import get_timezone, get_timezone_location
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("fr", "es", "en")
@@ -68,3 +69,19 @@ def pick_language(query: str | None, cookie: str | None, accept: str | None) -> 
         if choice in LANGUAGES:
             return choice
     return negotiate(accept)
+
+
+def zone_city(zone: str, lang: str) -> str:
+    """The city that names an IANA time zone, in ``lang``: ``America/Mexico_City`` is
+    “Mexico City”, “Ciudad de México”; a zone Babel does not know keeps its last part."""
+    try:
+        return get_timezone_location(get_timezone(zone), locale=lang, return_city=True)
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_place(event: Any, lang: str) -> str:
+    """What event times are labelled with: the event's city, else its zone's city."""
+    if event is None:
+        return "UTC"
+    return event.city or zone_city(event.timezone, lang)

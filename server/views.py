@@ -12,7 +12,7 @@ from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.server.csp import policy
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
-from rencontre.server.i18n import LANGUAGES, gettext, translate
+from rencontre.server.i18n import LANGUAGES, gettext, translate, zone_city, zone_place
 from rencontre.server.log import LogUnavailable
 from rencontre.server.settings import Settings
 from rencontre.server.web_auth import (
@@ -41,7 +41,8 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
     event = hub.state.programme.event
     body = template.render(
         lang=lang, languages=LANGUAGES, event=event, path=request.path,
-        language_page=_language_page(request),
+        language_page=_language_page(request), place=zone_place(event, lang),
+        zone_city=zone_city(event.timezone, lang) if event else "UTC",
         _=lambda message, **params: translate(lang, message, params),
         js_messages=js_messages(lang), **context)
     response = web.Response(text=body, status=status, content_type="text/html")

@@ -7,8 +7,10 @@
 // The agenda itself starts only on its own page.
 
 import {
-  bothClocks, clock, day, eventZone, lang, localized, page, showConnection, t, viewerZone,
+  bothClocks, clock, day, eventZone, lang, localized, page, showConnection, t,
+  viewerTime, viewerZone, zoneCity,
 } from "./i18n.js";
+import { mountAnnouncements } from "./announcements.js";
 import { Socket } from "./socket.js";
 import { applyStreamChange } from "./streams.js";
 
@@ -196,11 +198,11 @@ export function differentZone() {
   return viewerZone !== eventZone;
 }
 
-// "10:30–11:30" in the event's zone; and the viewer's own when it differs, else null.
+// "10:30–11:30" in the event's zone; and the viewer's own when it differs ("Wed
+// 01:30–02:30 your time (Tokyo)", with the day when that differs too), else null.
 export function timeRanges(session) {
   const here = `${clock(session.start)}–${clock(session.end)}`;
-  const there = `${clock(session.start, viewerZone)}–${clock(session.end, viewerZone)}`;
-  return { here, there: differentZone() && there !== here ? there : null };
+  return { here, there: viewerTime(session.start, session.end) };
 }
 
 export function whenElement(session, { withDay = false } = {}) {
@@ -214,7 +216,7 @@ export function whenElement(session, { withDay = false } = {}) {
   if (there) {
     const mine = document.createElement("span");
     mine.className = "yours";
-    mine.textContent = t("{time} your time", { time: there });
+    mine.textContent = there;
     when.append(" ", mine);
   }
   return when;
@@ -479,6 +481,7 @@ function startAgenda() {
   const socket = new Socket();
   const store = new AgendaStore(socket);
   const banner = new ChangeBanner();
+  mountAnnouncements(socket, { accept: (a) => !a.room });
   const tabs = document.getElementById("day-tabs");
   const panels = document.getElementById("day-panels");
   const form = document.getElementById("filters");
@@ -493,7 +496,7 @@ function startAgenda() {
   showConnection(socket, document.getElementById("conn"));
   if (differentZone()) {
     const note = document.getElementById("zone-note");
-    note.append(" ", t("Your own time ({zone}) is shown after it.", { zone: viewerZone }));
+    note.append(" ", t("Your own time ({zone}) is shown after it.", { zone: zoneCity(viewerZone) }));
   }
   form.view.value = view;
   form.addEventListener("submit", (e) => e.preventDefault());

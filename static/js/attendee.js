@@ -5,7 +5,9 @@ import { bothClocks, day, localized, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const socket = new Socket();
-const announcements = new AnnouncementList(document.getElementById("announcements"), socket);
+const announcements = new AnnouncementList(document.getElementById("announcements"), socket, {
+  announcer: document.getElementById("ann-news"),
+});
 const nowNext = document.getElementById("now-next");
 let programme = null;
 

@@ -4,7 +4,7 @@
 // after it are marked new for this visit, and the mark moves on as you look.
 
 import { AgendaStore, describeChange } from "./agenda.js";
-import { clock, day, showConnection, t } from "./i18n.js";
+import { bothClocks, day, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const socket = new Socket();
@@ -58,7 +58,7 @@ function render() {
     const time = document.createElement("time");
     const at = change.at * 1000;
     time.dateTime = new Date(at).toISOString();
-    time.textContent = `${day(at)} ${clock(at)}`;
+    time.textContent = `${day(at)} · ${bothClocks(at)}`;
     const text = document.createElement("p");
     text.textContent = describeChange(change, store, { live: false });
     li.append(time, text);

@@ -6,6 +6,8 @@ export const lang = data.lang;
 export const page = data.page;
 export const eventZone = data.timezone;
 export const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+// What event times are labelled with: the event's city ("Querétaro").
+export const eventPlace = data.place || eventZone;
 
 export function t(message, params = {}) {
   const text = data.messages[message] || message;
@@ -31,12 +33,35 @@ export function day(moment, zone = eventZone) {
   return formatter(zone, { weekday: "long", day: "numeric", month: "long" }).format(new Date(moment));
 }
 
-// "10:30" in the event's zone, followed by the viewer's own time when it differs.
-export function bothClocks(moment) {
-  const here = clock(moment, eventZone);
-  const there = clock(moment, viewerZone);
-  if (viewerZone === eventZone || here === there) return here;
-  return `${here} (${t("Event time")}) · ${there} (${t("Your time")})`;
+// The city that names an IANA zone: "Asia/Tokyo" is Tokyo, "America/New_York" New York.
+export function zoneCity(zone) {
+  return zone.split("/").pop().replace(/_/g, " ");
+}
+
+function shortDay(moment, zone) {
+  return formatter(zone, { weekday: "short" }).format(new Date(moment));
+}
+
+// The viewer's own time of a moment (or range), when their clock says something else than
+// the event's: with the weekday when the day differs too ("from Tokyo, Tuesday 10:30 in
+// Querétaro is Wednesday 01:30"); null when the clocks agree.
+export function viewerTime(start, end = null) {
+  const range = (zone) => (end ? `${clock(start, zone)}–${clock(end, zone)}` : clock(start, zone));
+  const there = range(viewerZone);
+  if (viewerZone === eventZone || there === range(eventZone)) return null;
+  const dayDiffers = formatter(viewerZone, { dateStyle: "short" }).format(new Date(start))
+    !== formatter(eventZone, { dateStyle: "short" }).format(new Date(start));
+  const time = dayDiffers ? `${shortDay(start, viewerZone)} ${there}` : there;
+  return t("{time} your time ({place})", { time, place: zoneCity(viewerZone) });
+}
+
+// "10:30 in Querétaro", followed by the viewer's own time when it differs:
+// "10:30 in Querétaro · Wed 01:30 your time (Tokyo)".
+export function bothClocks(moment, end = null) {
+  const range = end ? `${clock(moment)}–${clock(end)}` : clock(moment);
+  const here = t("{time} in {place}", { time: range, place: eventPlace });
+  const there = viewerTime(moment, end);
+  return there ? `${here} · ${there}` : here;
 }
 
 const STATES = {

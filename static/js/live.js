@@ -1,6 +1,8 @@
 // A session's live page for attendees: ask, upvote, follow the answers, live.
 
-import { clock, day, lang, localized, showConnection, t } from "./i18n.js";
+import { AgendaStore } from "./agenda.js";
+import { mountAnnouncements } from "./announcements.js";
+import { bothClocks, clock, day, lang, localized, showConnection, t } from "./i18n.js";
 import {
   QARoom, el, errorText, newest, qaStateText, ranked, reconcile, votesText,
 } from "./qa.js";
@@ -13,6 +15,7 @@ const article = document.getElementById("live");
 const sessionId = article.dataset.session;
 const socket = new Socket({ hello: { lang } });
 const room = new QARoom(socket, sessionId);
+const store = new AgendaStore(socket);
 
 const form = document.getElementById("ask-form");
 const fields = document.getElementById("ask-fields");
@@ -50,6 +53,15 @@ let newsTimer = null;
 
 const polls = mountLivePolls(socket, sessionId, { mayVote: () => mayAsk() });
 mountPlayer(socket, sessionId);
+// The event's announcements and this room's, newest first; each new one is said once.
+mountAnnouncements(socket, { accept: (a) => !a.room || a.room === sessionId, keep: true });
+
+// A change to this session (delayed, moved, started…) is said in the page's news line.
+const liveNews = document.getElementById("l-news");
+store.addEventListener("update", (event) => {
+  const { reason, sessions, text } = event.detail;
+  if (reason === "changed" && sessions.some((s) => s.id === sessionId)) liveNews.textContent = text;
+});
 
 showConnection(socket, document.getElementById("conn"));
 // Remote attendees follow the signing of the declaration as the stage shows it.
@@ -78,6 +90,8 @@ socket.addEventListener("state", (event) => {
 room.addEventListener("change", (event) => {
   const { kind, question, appeared } = event.detail;
   if (appeared && question && !question.mine && kind !== "reset") announceNew();
+  if (kind === "reset") rememberVerdicts();
+  else if (question && question.mine) sayVerdict(question);
   if (kind === "session" || kind === "reset" || kind === "settings") renderHead();
   renderForm();
   renderQuestions();
@@ -96,7 +110,7 @@ function renderHead() {
   document.getElementById("l-title").textContent = localized(session.title);
   const when = document.getElementById("l-when");
   when.dateTime = session.start;
-  when.textContent = `${day(session.start)} · ${clock(session.start)}–${clock(session.end)}`;
+  when.textContent = `${day(session.start)} · ${bothClocks(session.start, session.end)}`;
   const place = rooms.get(session.room);
   document.getElementById("l-room").textContent = place ? localized(place.name) : session.room;
   article.dataset.status = session.status;
@@ -313,6 +327,34 @@ function showNews(text) {
 }
 
 // -- my questions ----------------------------------------------------------------------------
+
+// What the moderators decided about each of my questions, as last said: a new verdict is
+// said in the ask form's status line (a live region), replacing "waiting for moderation".
+const verdicts = new Map();
+
+function verdictOf(question) {
+  return `${question.status}/${question.answered ? "answered" : ""}`;
+}
+
+function rememberVerdicts() {
+  for (const question of room.mine) verdicts.set(question.id, verdictOf(question));
+}
+
+function sayVerdict(question) {
+  const before = verdicts.get(question.id);
+  const now = verdictOf(question);
+  verdicts.set(question.id, now);
+  if (before === undefined || before === now) return;
+  const quoted = question.text.length > 60 ? `${question.text.slice(0, 59)}…` : question.text;
+  if (question.answered && !before.endsWith("answered")) {
+    showStatus(t("Your question was answered: “{text}”", { text: quoted }), false, "verdict");
+  } else if (question.status === "approved" && !before.startsWith("approved")) {
+    showStatus(t("Your question was approved and is now public: “{text}”", { text: quoted }),
+      false, "verdict");
+  } else if (question.status === "dismissed" && !before.startsWith("dismissed")) {
+    showStatus(t("Your question was not published: “{text}”", { text: quoted }), false, "verdict");
+  }
+}
 
 const MY_STATUS = {
   pending: "Waiting for moderation",

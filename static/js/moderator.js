@@ -32,7 +32,16 @@ socket.addEventListener("snapshot", (event) => {
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const data = { text: form.text.value };
+  const texts = {};
+  for (const area of form.querySelectorAll("textarea[data-lang]")) {
+    if (area.value.trim()) texts[area.dataset.lang] = area.value;
+  }
+  if (!Object.keys(texts).length) {
+    status.textContent = t("Write the message in at least one language.");
+    form.querySelector("textarea[data-lang]").focus();
+    return;
+  }
+  const data = { texts };
   if (roomSelect.value) data.room = roomSelect.value;
   if (form.expires_in.value) data.expires_in = Number(form.expires_in.value);
   status.textContent = "";

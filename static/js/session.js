@@ -3,7 +3,8 @@
 import {
   AgendaStore, ChangeBanner, badges, errorText, languageName, starButton, timeRanges,
 } from "./agenda.js";
-import { day, localized, showConnection, t } from "./i18n.js";
+import { day, eventPlace, localized, showConnection, t } from "./i18n.js";
+import { mountAnnouncements } from "./announcements.js";
 import { Socket } from "./socket.js";
 import { watchOf } from "./streams.js";
 
@@ -12,6 +13,15 @@ const id = article.dataset.session;
 const socket = new Socket();
 const store = new AgendaStore(socket);
 const banner = new ChangeBanner();
+// The event's announcements and this session's room's: the room is watched, not joined,
+// so that reading about a session does not count as attending it.
+mountAnnouncements(socket, { accept: (a) => !a.room || a.room === id });
+let watching = false;
+socket.addEventListener("state", (e) => {
+  if (e.detail !== "connected" || watching) return;
+  watching = true;
+  socket.join(id, { watch: true }).catch(() => { watching = false; });
+});
 
 showConnection(socket, document.getElementById("conn"));
 if (article.dataset.color) article.style.setProperty("--track", article.dataset.color);
@@ -37,12 +47,12 @@ function render() {
   const { here, there } = timeRanges(session);
   const time = document.createElement("time");
   time.dateTime = session.start;
-  time.textContent = `${day(session.start)} · ${here}`;
+  time.textContent = `${day(session.start)} · ${t("{time} in {place}", { time: here, place: eventPlace })}`;
   const parts = [time];
   if (there) {
     const mine = document.createElement("span");
     mine.className = "yours";
-    mine.textContent = ` · ${t("{time} your time", { time: there })}`;
+    mine.textContent = ` · ${there}`;
     parts.push(mine);
   }
   when.replaceChildren(...parts);

@@ -109,7 +109,7 @@ function showCurrent() {
   title.textContent = localized(session.title);
   const when = document.createElement("p");
   const { here, there } = timeRanges(session);
-  when.textContent = `${here}${there ? ` (${t("{time} your time", { time: there })})` : ""} · ` +
+  when.textContent = `${here}${there ? ` (${there})` : ""} · ` +
     `${store.roomName(session.room)} · ${statusWord(session)}`;
   const line = document.createElement("p");
   line.append(badges(session, store));

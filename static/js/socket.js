@@ -34,6 +34,7 @@ export class Socket extends EventTarget {
     this.url = url || `${scheme}//${location.host}/ws`;
     this.hello = hello;
     this.rooms = new Map(); // room -> seq of its last snapshot
+    this.joinOptions = new Map(); // room -> the options it was joined with
     this.pending = new Map(); // id -> {message, resolve, reject}
     this.storageKey = storageKey; // keep unanswered commands across page loads
     this.state = "idle";
@@ -75,7 +76,7 @@ export class Socket extends EventTarget {
       this.eventSeq = snapshot.seq;
       this.clockOffset = snapshot.time * 1000 - Date.now();
       this.dispatchEvent(new CustomEvent("snapshot", { detail: snapshot }));
-      for (const room of this.rooms.keys()) await this.join(room);
+      for (const room of this.rooms.keys()) await this.join(room, this.joinOptions.get(room));
       this.setState("connected");
       for (const item of this.pending.values()) this.transmit(item.message);
     } catch (error) {
@@ -139,9 +140,12 @@ export class Socket extends EventTarget {
     });
   }
 
-  async join(room) {
+  // ``options``: more fields of room.join (``watch: true`` follows without taking part),
+  // kept for the joins after a reconnect.
+  async join(room, options = {}) {
     this.rooms.set(room, Infinity);
-    const snapshot = await this.call("room.join", { room });
+    this.joinOptions.set(room, options);
+    const snapshot = await this.call("room.join", { ...options, room });
     this.rooms.set(room, snapshot.seq);
     this.dispatchEvent(new CustomEvent("room", { detail: snapshot }));
     return snapshot;
@@ -149,6 +153,7 @@ export class Socket extends EventTarget {
 
   leave(room) {
     this.rooms.delete(room);
+    this.joinOptions.delete(room);
     return this.call("room.leave", { room }).catch(() => {});
   }
 

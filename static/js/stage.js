@@ -3,6 +3,8 @@
 // questions, and where to ask from a phone. A poll put on stage replaces the Q&A, with
 // its results large. No controls; everything arrives live.
 
+import { AgendaStore } from "./agenda.js";
+import { announcementText } from "./announcements.js";
 import { clock, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
 import { ballotsText, drawResults, hasCounts, PollRoom, pollText } from "./polls.js";
@@ -32,7 +34,18 @@ const TOP = 5;
 
 let programme = null;
 let joined = null; // the session whose room this page is in
-let announcements = [];
+let announcements = []; // the room's
+let eventAnnouncements = []; // everyone's
+let news = null; // {text, until}: the latest change to the session on stage, for a while
+const NEWS_FOR = 120_000;
+const store = new AgendaStore(socket); // to say what a change did, in words
+store.addEventListener("update", (event) => {
+  const { reason, sessions, text } = event.detail;
+  if (reason !== "changed" || !joined || !sessions.some((s) => s.id === joined)) return;
+  news = { text, until: Date.now() + NEWS_FOR };
+  renderAnnouncement();
+  setTimeout(renderAnnouncement, NEWS_FOR + 100);
+});
 
 showConnection(socket, document.getElementById("conn"));
 
@@ -67,6 +80,7 @@ async function follow() {
   room.follow(id);
   polls.follow(id);
   announcements = [];
+  news = null;
   render();
   if (id) {
     try {
@@ -79,6 +93,7 @@ async function follow() {
 
 socket.addEventListener("snapshot", (event) => {
   programme = event.detail.programme;
+  eventAnnouncements = event.detail.announcements;
 });
 // After the first sign-in, and after a reconnect (the socket joins its rooms again itself).
 socket.addEventListener("state", (event) => {
@@ -103,12 +118,15 @@ socket.addEventListener("room", (event) => {
   render();
 });
 socket.addEventListener("announcement.posted", (event) => {
-  if (event.detail.room !== joined || !joined) return;
-  announcements = [...announcements, event.detail.announcement];
+  const { room: target, announcement } = event.detail;
+  if (target === null) eventAnnouncements = [...eventAnnouncements, announcement];
+  else if (joined && target === joined) announcements = [...announcements, announcement];
+  else return;
   renderAnnouncement();
 });
 socket.addEventListener("announcement.withdrawn", (event) => {
   announcements = announcements.filter((a) => a.id !== event.detail.id);
+  eventAnnouncements = eventAnnouncements.filter((a) => a.id !== event.detail.id);
   renderAnnouncement();
 });
 room.addEventListener("change", render);
@@ -248,12 +266,30 @@ function renderJoin(session) {
   }
 }
 
+// The band under the body: a change to this session for two minutes, else the latest
+// announcement (the room's or everyone's), in the screen's language.
 function renderAnnouncement() {
   const now = socket.now / 1000;
-  const live = announcements.filter((a) => !a.expires_at || a.expires_at > now);
+  const live = [...announcements, ...eventAnnouncements]
+    .filter((a) => !a.expires_at || a.expires_at > now)
+    .sort((a, b) => a.posted_at - b.posted_at);
   const latest = live[live.length - 1];
-  band.hidden = !latest;
-  band.textContent = latest ? latest.text : "";
+  const fresh = news && news.until > Date.now() ? news.text : null;
+  const before = band.textContent;
+  band.hidden = !fresh && !latest;
+  band.dataset.kind = fresh ? "change" : "announcement";
+  if (fresh) {
+    band.textContent = fresh;
+    band.removeAttribute("lang");
+  } else if (latest) {
+    const { text, lang: code } = announcementText(latest);
+    band.textContent = text;
+    if (code) band.lang = code;
+    else band.removeAttribute("lang");
+  } else {
+    band.textContent = "";
+  }
+  if (band.textContent !== before) fit();
 }
 
 function tick() {

@@ -8,6 +8,8 @@ websocket of its own (``tests/integration/wsclient.py``).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import expect
 
@@ -33,4 +35,91 @@ async def test_home_now_card_joins_the_live_session(start_server, new_page, page
     await expect(page).to_have_url(f"{server.url}/live/{SESSION}")
     await connected(page)
     await expect(page.locator("#l-title")).to_have_text("Opening: cities meeting cities")
+    assert not page_errors, page_errors
+
+
+async def test_announcements_changes_and_verdicts_reach_a_remote_attendee(
+        start_server, new_page, page_errors, screenshot) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("session.start", {"session": "s02"})  # "The tram as a backbone"
+    # A delegate in Tokyo reads in Spanish: 10:30 in Querétaro is 01:30 the next day there.
+    live = await new_page(locale="es-MX", timezone_id="Asia/Tokyo")
+    await live.goto(server.attendee_link + "?lang=es")
+    await live.goto(f"{server.url}/live/s02")
+    await connected(live)
+    when = live.locator("#l-when")
+    await expect(when).to_contain_text("10:30–12:00 en Querétaro")
+    await expect(when).to_contain_text(re.compile(r" · [^ ]+ 01:30–03:00 tu hora \(Tokyo\)"))
+    await expect(live.locator("#announcements > li")).to_have_text(["No hay anuncios."])
+    context = live.context
+    agenda = await context.new_page()
+    await agenda.goto(f"{server.url}/agenda")
+    await connected(agenda)
+    session = await context.new_page()
+    await session.goto(f"{server.url}/sessions/s02")
+    await connected(session)
+    stage = await new_page()
+    await stage.goto(f"{server.url}/stage/plenaria")
+    await expect(stage.locator("#stage-title")).to_have_text("The tram as a backbone")
+
+    # An event-wide announcement in three languages: each reads theirs.
+    await organiser.call("announcement.post", {"texts": {
+        "fr": "Le café est servi au patio", "es": "El café se sirve en el patio",
+        "en": "Coffee is served in the patio"}})
+    await expect(live.locator("#announcements > li p")).to_have_text(
+        ["El café se sirve en el patio"])
+    await expect(live.locator("#ann-news")).to_have_text("Anuncio: El café se sirve en el patio")
+    await expect(live.locator("#announcements > li time")).to_contain_text("tu hora (Tokyo)")
+    await expect(agenda.locator("#announcements > li p")).to_have_text(
+        ["El café se sirve en el patio"])
+    await expect(session.locator("#announcements > li p")).to_have_text(
+        ["El café se sirve en el patio"])
+    await expect(stage.locator("#stage-announcement")).to_have_text(
+        "Coffee is served in the patio")
+
+    # The room's announcement, written in French only: the Spanish reader gets the French.
+    await organiser.call("announcement.post", {"room": "s02", "texts": {
+        "fr": "Micro 2 en panne : levez la main"}})
+    await expect(live.locator("#announcements > li p")).to_have_text(
+        ["Micro 2 en panne : levez la main", "El café se sirve en el patio"])
+    await expect(live.locator("#announcements > li p").first).to_have_attribute("lang", "fr")
+    await expect(session.locator("#announcements > li p")).to_have_text(
+        ["Micro 2 en panne : levez la main", "El café se sirve en el patio"])
+    await expect(stage.locator("#stage-announcement")).to_have_text(
+        "Micro 2 en panne : levez la main")
+    # The agenda says the event's announcements only; a room's belong to its session.
+    await expect(agenda.locator("#announcements > li p")).to_have_text(
+        ["El café se sirve en el patio"])
+
+    # A delay of this session reaches the live page's news line, the stage and the others.
+    await organiser.call("session.delay", {"session": "s02", "minutes": 15})
+    await expect(live.locator("#l-news")).to_contain_text("15 min")
+    await expect(live.locator("#l-when")).to_contain_text("10:45–12:15 en Querétaro")
+    await expect(stage.locator("#stage-announcement")).to_contain_text("15 min")
+    await expect(stage.locator("#stage-announcement")).to_have_attribute("data-kind", "change")
+    await expect(session.locator("#change-text")).to_contain_text("15 min")
+    await expect(agenda.locator("#change-text")).to_contain_text("15 min")
+
+    # The verdict on my own question is said where "waiting for moderation" was.
+    status = live.locator("#ask-status")
+    await live.get_by_label("Tu pregunta").fill("¿Cuánto cuesta un kilómetro de tranvía?")
+    await live.get_by_role("button", name="Enviar la pregunta").click()
+    await expect(status).to_contain_text("moderación")
+    queued = (await organiser.call("room.join", {"room": "s02"}))["qa"]["queue"]
+    mine = next(q for q in queued if q["text"].startswith("¿Cuánto"))
+    await organiser.call("qa.approve", {"question": mine["id"]})
+    await expect(status).to_have_text(
+        "Tu pregunta fue aprobada y ya es pública: “¿Cuánto cuesta un kilómetro de tranvía?”")
+    await expect(status).to_have_attribute("aria-live", "polite")
+    await organiser.call("qa.answer", {"question": mine["id"], "answered": True})
+    await expect(status).to_contain_text("Tu pregunta fue respondida")
+    await live.get_by_label("Tu pregunta").fill("Pregunta fuera de tema")
+    await live.get_by_role("button", name="Enviar la pregunta").click()
+    await expect(status).to_contain_text("moderación")
+    queued = (await organiser.call("room.join", {"room": "s02"}))["qa"]["queue"]
+    other = next(q for q in queued if q["text"] == "Pregunta fuera de tema")
+    await organiser.call("qa.dismiss", {"question": other["id"]})
+    await expect(status).to_have_text("Tu pregunta no fue publicada: “Pregunta fuera de tema”")
+    await screenshot(live, "live-es-tokyo")
     assert not page_errors, page_errors

@@ -24,8 +24,8 @@ def test_event_wide_announcement_reaches_everyone():
 def test_room_announcement_goes_to_the_room_and_staff_only():
     driver = demo_driver()
     driver.send("announcement.post", {"text": "Mic 2 is broken", "room": "s02"}, actor=MODERATOR)
-    topics = {push.topic for push in driver.pushes[-3:]}
-    assert topics == {"room:s02", "role:moderator", "role:organiser"}
+    topics = {push.topic for push in driver.pushes[-4:]}
+    assert topics == {"room:s02", "news:s02", "role:moderator", "role:organiser"}
     assert event_snapshot(driver.state, ATTENDEE, driver.clock)["announcements"] == []
     room = room_snapshot(driver.state, "s02", ATTENDEE, driver.clock)
     assert [a["text"] for a in room["announcements"]] == ["Mic 2 is broken"]
@@ -77,3 +77,30 @@ def test_a_withdrawn_announcement_with_an_expiry_is_pruned_once():
     driver.send("announcement.post", {"text": "Later"}, actor=MODERATOR, at=driver.clock + 3600)
     assert [a.text for a in driver.state.announcements] == ["Later"]
     assert driver.state.announcements.expiries == []
+
+
+def test_an_announcement_in_three_languages_keeps_each_text():
+    driver = demo_driver()
+    texts = {"fr": "Le café est servi", "es": "El café está servido", "en": "Coffee is served"}
+    driver.send("announcement.post", {"texts": texts}, actor=MODERATOR)
+    announcement = driver.pushes[-1].message["announcement"]
+    assert announcement["texts"] == texts
+    assert announcement["text"] == "Coffee is served"  # for readers that pick no language
+    snapshot = event_snapshot(driver.state, ATTENDEE, driver.clock)
+    assert snapshot["announcements"][0]["texts"] == texts
+    assert driver.replay().state.announcements == driver.state.announcements
+
+
+def test_an_announcement_in_one_language_is_its_own_text():
+    driver = demo_driver()
+    driver.send("announcement.post", {"texts": {"es": "Cambio de sala"}}, actor=MODERATOR)
+    assert driver.pushes[-1].message["announcement"]["text"] == "Cambio de sala"
+
+
+def test_an_announcement_needs_a_text_in_some_language():
+    driver = demo_driver()
+    for data in ({}, {"texts": {}}, {"texts": {"de": "Kaffee"}}, {"texts": {"fr": "  "}}):
+        with pytest.raises(Refusal) as refused:
+            driver.send("announcement.post", data, actor=MODERATOR)
+        assert refused.value.code in ("request.missing", "request.invalid"), data
+    assert len(driver.state.announcements) == 0

@@ -29,8 +29,9 @@ def test_wrong_role_is_forbidden_and_nothing_is_logged():
 def test_missing_and_invalid_fields_have_their_own_codes():
     driver = demo_driver()
     with pytest.raises(Refusal) as missing:
-        driver.send("announcement.post", {}, actor=MODERATOR)
-    assert (missing.value.code, missing.value.params["field"]) == ("request.missing", "text")
+        driver.send("announcement.withdraw", {}, actor=MODERATOR)
+    assert (missing.value.code, missing.value.params["field"]) == (
+        "request.missing", "announcement")
     with pytest.raises(Refusal) as invalid:
         driver.send("announcement.post", {"text": "x" * 501}, actor=MODERATOR)
     assert invalid.value.code == "request.invalid"

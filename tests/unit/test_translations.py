@@ -126,7 +126,7 @@ def test_script_strings_are_listed_for_extraction() -> None:
     used: set[str] = set()
     for path in sorted((ROOT / "static" / "js").glob("*.js")):
         used |= script_messages(path.read_text(encoding="utf-8"))
-    assert {"Connected", "Event time", "Nothing now", "Withdraw"} <= used, "the scan is broken"
+    assert {"Connected", "{time} in {place}", "Nothing now", "Withdraw"} <= used, "the scan is broken"
     missing = sorted(used - set(JS_MESSAGES))
     assert not missing, f"add to server/jsmessages.py: {missing}"
 
