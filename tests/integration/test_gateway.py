@@ -255,3 +255,32 @@ async def test_every_hello_carries_the_programme_as_it_is_now(app_client):
     assert after.snapshot["programme"]["event"]["guests_allowed"] is False
     for client in (organiser, before, between, after):
         await client.close()
+
+
+async def test_watching_a_room_gets_its_announcements_but_no_qa_and_no_presence(app_client):
+    url = ws_url(app_client)
+    reader = await Client.connect(url, app_client.tokens["attendee"])
+    moderator = await Client.connect(url, app_client.tokens["Moderator panel"])
+    await moderator.call("announcement.post", {"text": "Before", "room": "s03"})
+    snapshot = await reader.call("room.join", {"room": "s03", "watch": True})
+    assert [a["text"] for a in snapshot["announcements"]] == ["Before"]
+    await moderator.call("session.start", {"session": "s03"})
+    await moderator.call("qa.settings", {"session": "s03", "premoderation": False})
+    await moderator.call("qa.ask", {"session": "s03", "text": "Not for watchers"})
+    await moderator.call("announcement.post", {"texts": {"es": "Después"}, "room": "s03"})
+    pushes = []
+    async with asyncio.timeout(5):
+        while not any(p["type"] == "announcement.posted" for p in pushes):
+            pushes.append(await reader.pushes.get())
+    assert [p["announcement"]["texts"] for p in pushes if p["type"] == "announcement.posted"] \
+        == [{"es": "Después"}]
+    assert not [p for p in pushes if p["type"].startswith("qa.")]
+    await asyncio.sleep(0.3)  # a presence would be logged by now
+    assert "s03" not in app_client.hub.state.attendance.online
+    await reader.call("room.leave", {"room": "s03"})
+    await moderator.call("announcement.post", {"text": "Gone", "room": "s03"})
+    await moderator.call("announcement.post", {"text": "Marker"})
+    while (push := await reader.push("announcement.posted"))["announcement"]["text"] != "Marker":
+        assert push["announcement"]["text"] != "Gone"
+    for client in (reader, moderator):
+        await client.close()
