@@ -7,6 +7,7 @@ import { mountDelegations } from "./delegations_panel.js";
 import { clock, lang, showConnection, t } from "./i18n.js";
 import { mountLive } from "./organiser_live.js";
 import { Socket } from "./socket.js";
+import { mountStreams } from "./streams_panel.js";
 
 const MAX = 16 * 1024 * 1024;
 const MAX_PEOPLE = 5000; // per attendance.import (docs/protocol.md)
@@ -45,6 +46,7 @@ function mountAttendance() {
   if ($("delegations")) mountDelegations(socket);
   mountLive(socket);
   if ($("declaration-panel")) mountDeclaration(socket);
+  if ($("streams")) mountStreams(socket);
 
   const RECENT = 10;
   let recent = [];

@@ -67,7 +67,7 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
   document.addEventListener("securitypolicyviolation", (e) => {
     if (playing && playing.channel && e.blockedURI &&
         playing.channel.url.startsWith(new URL(e.blockedURI, location.href).origin)) {
-      say(t("This channel moved to a new address: reload the page to play it."), true);
+      say(t("This channel plays from an address new to this page: reload the page to play it."), true);
     }
   });
 

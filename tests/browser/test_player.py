@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.pages import connected
+from tests.browser.pages import connected, sign_in_organiser
 from tests.integration.wsclient import Client
 
 pytestmark = pytest.mark.browser
@@ -100,4 +100,58 @@ async def test_the_player_plays_switches_and_follows_live_changes(
     await expect(section.locator(".player-status")).to_have_text(
         "Sala (versión original) terminó.")
     await organiser.close()
+    assert not page_errors, page_errors
+
+
+async def test_an_organiser_sets_channels_in_the_panel_and_open_pages_follow(
+        start_server, new_page, page_errors, hls) -> None:
+    server = start_server()
+    # An attendee has the live page of a workshop open: its room has no stream.
+    attendee = await new_page()
+    await attendee.goto(f"{server.url}/a/{server.attendee_token}")
+    await attendee.goto(f"{server.url}/live/s03")
+    await connected(attendee)
+    await expect(attendee.locator("#player")).to_be_hidden()
+
+    organiser = await new_page()
+    await sign_in_organiser(organiser, server)
+    panel = organiser.locator("#streams")
+    await panel.get_by_label("Room or session").select_option("session:s03")
+    await expect(panel.locator("#stream-follows")).to_have_text(
+        "Neither this session nor its room has a channel.")
+    await panel.get_by_role("button", name="Add a channel").click()
+    await panel.get_by_label("Address").fill("http://cdn.example.org/floor.m3u8")
+    await panel.get_by_role("button", name="Save the stream").click()
+    await expect(panel.locator("#stream-status")).to_have_text(
+        "Error: “http://cdn.example.org/floor.m3u8” must start with https://.")
+    await expect(panel.get_by_label("Address")).to_be_focused()
+    await expect(attendee.locator("#player")).to_be_hidden()
+
+    await panel.get_by_label("Address").fill(hls.playlist("floor"))
+    await panel.get_by_role("button", name="Add a channel").click()
+    second = panel.locator(".stream-channel").nth(1)
+    await second.get_by_label("Language").select_option("es")
+    await second.get_by_label("Address").fill(hls.playlist("es"))
+    await second.get_by_label("Media").select_option("audio")
+    await panel.get_by_label("Live captions page (optional)").fill("https://captions.example.org/s03")
+    await panel.get_by_role("button", name="Save the stream").click()
+    await expect(panel.locator("#stream-status")).to_have_text("The stream is saved.")
+
+    # The attendee's open page shows the player at once, and it plays.
+    player = attendee.locator("#player")
+    await expect(player).to_be_visible()
+    await expect(player.get_by_role("button", name="English")).to_have_count(0)
+    await expect(player.locator(".player-channels button")).to_have_count(2)
+    await expect(player.get_by_role("link", name="Live captions (new tab)")).to_be_visible()
+    # Its address is new to the page's CSP: the page says so and offers a reload.
+    await player.get_by_role("button", name="Español").click()
+    await expect(player.locator(".player-status")).to_have_text(
+        "This channel plays from an address new to this page: reload the page to play it. Reload")
+    refused = [e for e in page_errors if "violates the following Content Security Policy" in e]
+    assert refused and all(hls.url in e for e in refused), page_errors
+    page_errors[:] = [e for e in page_errors if e not in refused]
+    await player.get_by_role("button", name="Reload").click()
+    await connected(attendee)
+    await player.get_by_role("button", name="Español").click()
+    await advances(attendee, "#player audio")
     assert not page_errors, page_errors
