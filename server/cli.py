@@ -16,6 +16,7 @@ from rencontre.engine.messages import Actor, Role
 from rencontre.schedule.demo import SLUG as DEMO_SLUG
 from rencontre.schedule.demo import ZONE, demo_programme
 from rencontre.server.app import AccessLogger, create_app
+from rencontre.server.backup_cli import backup_parser
 from rencontre.server.hub import Hub
 from rencontre.server.log import Log, LogUnavailable, open_log
 from rencontre.server.logs import LOG_FORMATS, setup_logging
@@ -164,7 +165,7 @@ def serve_command(args: argparse.Namespace) -> int:
                     backlog=4096,
                     print=lambda text: print(text, flush=True))
     except LogUnavailable as error:
-        print(f"rencontre: {error}", file=sys.stderr)
+        print(f"rencontre: {' '.join(str(error).split())}", file=sys.stderr)
         return 1
     return 0
 
@@ -181,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     import_parser(sub, defaults)
     export_qa_parser(sub, defaults)
     verify_record_parser(sub, defaults)
+    backup_parser(sub, defaults)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import os
 import sqlite3
 import time
 from pathlib import Path
 
 from rencontre.server.log.base import Entry, Log, LogRewound, LogUnavailable, Snapshot, decode
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS log (
@@ -35,6 +38,28 @@ CREATE TABLE IF NOT EXISTS snapshot (
 """
 
 
+RESTORE = ("Restore the data directory from a backup (see `rencontre backup` in the README), "
+           "or move it away to start a new event.")
+
+
+def cannot_write(where: Path, reason: str) -> str:
+    return (f"cannot write in {where}: {reason} "
+            "(is the disk full or read-only, or the directory another user's?)")
+
+
+def explain(path: Path, error: sqlite3.Error) -> str:
+    """One line for an operator, from SQLite's error."""
+    reason = str(error)
+    if "not a database" in reason:
+        return f"{path} is not a database ({reason}). " + RESTORE
+    if "malformed" in reason:
+        return f"{path} is damaged ({reason}). " + RESTORE
+    if any(word in reason for word in ("readonly", "read-only", "unable to open", "full",
+                                       "I/O error")):
+        return cannot_write(path, reason)
+    return f"cannot open {path}: {reason}"
+
+
 class SQLiteLog(Log):
     backend = "sqlite"
 
@@ -49,22 +74,54 @@ class SQLiteLog(Log):
         self._appended = asyncio.Event()
 
     async def open(self) -> None:
+        """Open the log, refusing with one clear message a data directory that lost entries."""
+        try:
+            self._lock()
+            self._connect()
+        except OSError as error:
+            await self.close()
+            raise LogUnavailable(cannot_write(self.path.parent, error.strerror or str(error))
+                                 ) from None
+        except sqlite3.Error as error:
+            await self.close()
+            raise LogUnavailable(explain(self.path, error)) from None
+        except LogUnavailable:
+            await self.close()
+            raise
+
+    def _lock(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock_file = os.open(self.path.parent / "rencontre.lock", os.O_RDWR | os.O_CREAT)
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            os.close(self._lock_file)
-            self._lock_file = None
             raise LogUnavailable(
                 f"another Rencontre process uses {self.path.parent}; "
                 "to run several processes, give them a Redis URL") from None
+
+    def _connect(self) -> None:
+        existed = self.path.exists()
+        wal, shm = (self.path.with_name(self.path.name + suffix) for suffix in ("-wal", "-shm"))
+        if existed and self.path.stat().st_size == 0:
+            raise LogUnavailable(f"{self.path} is empty: the event's log is gone. " + RESTORE)
+        if existed and shm.exists() and not wal.exists():
+            # A crash leaves both; only a deletion leaves the index without the entries.
+            raise LogUnavailable(f"{wal.name} is missing beside {self.path} (deleted after a "
+                                 "crash?): it held the latest entries. " + RESTORE)
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db = db
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA busy_timeout=30000")
+        if existed and not db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log'").fetchone():
+            raise LogUnavailable(f"{self.path} holds no Rencontre log (its -wal file deleted "
+                                 "after a crash?). " + RESTORE)
+        problems = [" ".join(row[0].split()) for row in db.execute("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            raise LogUnavailable(f"{self.path} is damaged (PRAGMA quick_check: "
+                                 f"{'; '.join(problems)}). " + RESTORE)
         db.executescript(SCHEMA)
-        self._db = db
         self._reader = sqlite3.connect(self.path, isolation_level=None)
 
     async def close(self) -> None:
@@ -72,7 +129,10 @@ class SQLiteLog(Log):
             await asyncio.gather(self._flushing, return_exceptions=True)
         for db in (self._db, self._reader):
             if db is not None:
-                db.close()
+                try:
+                    db.close()
+                except sqlite3.Error as error:  # a full disk: what was committed is safe
+                    log.warning("closing %s: %s", self.path, error)
         self._db = self._reader = None
         if self._lock_file is not None:
             os.close(self._lock_file)
