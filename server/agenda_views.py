@@ -29,7 +29,7 @@ from rencontre.engine.text import fold
 from rencontre.schedule.formats import ImportProblems
 from rencontre.schedule.model import Programme, Session, Status, pick
 from rencontre.server.cities_views import countries, declaration_panel
-from rencontre.server.feeds import base_url
+from rencontre.server.feeds import base_url, webcal_url
 from rencontre.server.i18n import translate
 from rencontre.server.schedule_cli import MODES, read_programme, summary
 from rencontre.server.views import GATEWAY, HUB, SETTINGS, _error, _execute, redirect, render
@@ -63,7 +63,8 @@ async def agenda(request: web.Request) -> web.Response:
     allowed, actor = _viewer(request)
     if not allowed:
         return _join(request)
-    return render(request, "agenda.html", actor=actor, page="agenda")
+    return render(request, "agenda.html", actor=actor, page="agenda",
+                  subscribe=webcal_url(request, f"/agenda.ics?lang={request_language(request)}"))
 
 
 @routes.get("/changes")
@@ -71,7 +72,8 @@ async def changes(request: web.Request) -> web.Response:
     allowed, actor = _viewer(request)
     if not allowed:
         return _join(request)
-    return render(request, "changes.html", actor=actor, page="changes")
+    return render(request, "changes.html", actor=actor, page="changes",
+                  subscribe=webcal_url(request, f"/agenda.ics?lang={request_language(request)}"))
 
 
 @routes.get("/my")

@@ -93,6 +93,12 @@ def base_url(request: web.Request) -> str:
     return configured or f"{request.scheme}://{request.host}"
 
 
+def webcal_url(request: web.Request, path: str) -> str:
+    """``path`` on the public address as a ``webcal:`` link, which opens the visitor's calendar
+    app to subscribe (it then polls the feed over https, or http for an http address)."""
+    return "webcal://" + base_url(request).split("://", 1)[1] + path
+
+
 def feed_language(request: web.Request, programme: Programme) -> str:
     query = request.query.get("lang")
     if query in LANGUAGES:

@@ -109,6 +109,8 @@ if (feed) {
       const result = await socket.call("agenda.feed-token");
       // The feed keeps the language of the page it was made on: calendar apps send none.
       address.value = `${base}/feeds/${result.principal}.${result.secret}.ics?lang=${lang}`;
+      // webcal: opens the calendar app, which subscribes to the same address.
+      document.getElementById("feed-webcal").href = address.value.replace(/^https?:/, "webcal:");
       box.hidden = false;
       feed.dataset.on = "true";
       state.textContent = t("Your private feed is on. Copy its address now: it is shown only once.");

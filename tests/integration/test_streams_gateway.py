@@ -94,3 +94,23 @@ async def test_the_session_page_links_captions_and_the_replay_once_ended(app_cli
     assert 'href="https://media.example.org/s03" target="_blank"' in text
     assert 'href="/live/s03">Watch online' not in text, "taller-a has no channels"
     await organiser.close()
+
+
+async def test_the_agenda_offers_a_webcal_subscription_in_the_page_language(app_client):
+    cookies = {"rencontre_token": app_client.tokens["attendee"]}
+    host = app_client.make_url("/").host
+    port = app_client.make_url("/").port
+    for path in ("/agenda", "/changes"):
+        text = await (await app_client.get(path, cookies=cookies, params={"lang": "es"})).text()
+        assert f'href="webcal://{host}:{port}/agenda.ics?lang=es"' in text, path
+        assert ">Suscribirme en mi aplicación de calendario</a>" in text
+
+
+async def test_the_calendar_feed_carries_the_watch_link(app_client):
+    text = (await (await app_client.get("/agenda.ics", params={"lang": "fr"})).read()).decode()
+    unfolded = text.replace("\r\n ", "")
+    base = str(app_client.make_url("/")).rstrip("/")
+    assert f"CONFERENCE;FEATURE=AUDIO,VIDEO;LABEL=Suivre en ligne;VALUE=URI:{base}/live/s02" in (
+        unfolded)
+    assert f"URL:{base}/live/s02" in unfolded
+    assert f"URL:{base}/sessions/s03" in unfolded, "taller-a does not stream"
