@@ -102,6 +102,8 @@ class Attendance:
     held: dict[str, Held] = field(default_factory=dict)  # session -> actual times
     conflicts: list[dict[str, Any]] = field(default_factory=list)  # oldest first
     early_entry: int = 30  # minutes before its start a session's door opens
+    former: dict[str, list[str]] = field(default_factory=dict)  # registration -> old links
+    link_used: dict[str, float] = field(default_factory=dict)  # principal -> first opened
     next_code: int = 1
 
     def counts(self) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rencontre.attendance.ledger import window
+from rencontre.attendance.links import principals_of
 from rencontre.attendance.minutes import Interval, Minutes, session_minutes, session_seconds, stays
 from rencontre.engine.reports import iso, spreadsheet_csv
 from rencontre.schedule.model import Session, pick
@@ -42,24 +43,25 @@ def onsite_intervals(state: EventState, registration: str) -> dict[str, list[Int
     return stays((m.at, m.kind, m.session) for m in moves)
 
 
-def online_intervals(state: EventState, principal: str | None, session: str) -> list[Interval]:
-    if principal is None:
-        return []
-    presence = state.attendance.online.get(session, {}).get(principal)
-    return [(a, b) for a, b in presence.intervals] if presence else []  # type: ignore[misc]
+def online_intervals(state: EventState, principals: list[str], session: str) -> list[Interval]:
+    """The online intervals of a person in ``session``, under any of their personal links."""
+    following = state.attendance.online.get(session, {})
+    return [(a, b) for p in principals if p in following  # type: ignore[misc]
+            for a, b in following[p].intervals]
 
 
 def person_minutes(state: EventState, registration: Registration,
                    now: float) -> dict[str, Minutes]:
     """Minutes per session for one person, sessions with none left out, in programme order."""
     onsite = onsite_intervals(state, registration.id)
+    principals = principals_of(state, registration.id)
     out = {}
     for session in state.programme.ordered_sessions():
         times = held(state, session, now)
         if times is None:
             continue
         minutes = session_minutes(onsite.get(session.id, ()),
-                                  online_intervals(state, registration.principal, session.id),
+                                  online_intervals(state, principals, session.id),
                                   *times)
         if minutes.total:
             out[session.id] = minutes
@@ -105,16 +107,19 @@ def session_counts(state: EventState, session: Session, now: float) -> tuple[int
         intervals = onsite_intervals(state, registration).get(session.id, ())
         if session_seconds(intervals, (), *times)[0]:
             onsite_people.add(registration)
-    online_people = 0
-    for principal, presence in attendance.online.get(session.id, {}).items():
+    online_people = set()
+    for principal in attendance.online.get(session.id, {}):
         registration = attendance.by_principal.get(principal)
+        person = registration or principal
+        if person in onsite_people or person in online_people:
+            continue
+        principals = principals_of(state, registration) if registration else [principal]
         onsite = (onsite_intervals(state, registration).get(session.id, ())
                   if registration else ())
-        online = [(a, b) for a, b in presence.intervals]
-        if session_seconds(onsite, online, *times)[1] and (  # type: ignore[arg-type]
-                registration not in onsite_people):
-            online_people += 1
-    return len(onsite_people), online_people
+        online = online_intervals(state, principals, session.id)
+        if session_seconds(onsite, online, *times)[1]:
+            online_people.add(person)
+    return len(onsite_people), len(online_people)
 
 
 def session_rows(state: EventState, now: float) -> list[dict[str, Any]]:
@@ -194,3 +199,15 @@ def conflict_rows(state: EventState) -> list[dict[str, Any]]:
 def export_conflicts_csv(state: EventState, now: float) -> bytes:
     """Offline conflicts and refused duplicates, as CSV."""
     return spreadsheet_csv(CONFLICT_COLUMNS, conflict_rows(state))
+
+
+LINK_COLUMNS = ["registration", "name", "organisation", "city", "kind", "badge", "link"]
+
+
+def links_csv(state: EventState, tokens: dict[str, str], base: str) -> bytes:
+    """The personal links just issued, one row per person by name, for a mail merge."""
+    people = sorted((state.attendance.registrations[r] for r in tokens), key=lambda r: r.name)
+    return spreadsheet_csv(LINK_COLUMNS, [{
+        "registration": person.id, "name": person.name, "organisation": person.organisation,
+        "city": person.city, "kind": person.kind, "badge": person.badge,
+        "link": f"{base}/a/{tokens[person.id]}"} for person in people])

@@ -2,6 +2,7 @@
 
 import rencontre.access.commands  # noqa: F401
 import rencontre.attendance.ledger  # noqa: F401
+import rencontre.attendance.links  # noqa: F401
 import rencontre.attendance.registrations  # noqa: F401
 import rencontre.cities.declaration  # noqa: F401
 import rencontre.cities.delegations  # noqa: F401

@@ -11,6 +11,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from rencontre.server import cities_views, feeds, metrics, qa_views, static_files
 from rencontre.server.agenda_views import routes as agenda_routes
+from rencontre.server.attendance_views import routes as attendance_routes
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
 from rencontre.server.log import open_log
@@ -46,13 +47,14 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     hub = hub or Hub(open_log(settings.data, settings.redis))
     gateway = Gateway(hub, max_frame=settings.max_frame, send_limit=settings.send_limit,
                       allowed_origins=settings.allowed_origins,
-                      presence_grace=settings.presence_grace)
+                      presence_grace=settings.presence_grace, public_url=settings.public_url)
     app[HUB] = hub
     app[SETTINGS] = settings
     app[GATEWAY] = gateway
     app[TEMPLATES] = template_environment()
     app.router.add_routes(routes)
     app.router.add_routes(agenda_routes)
+    app.router.add_routes(attendance_routes)
     feeds.install(app, settings)
     qa_views.install(app)  # /live, Q&A panel, exports
     cities_views.install(app)  # /declaration, /signing, the record

@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 from aiohttp import WSMsgType, web
 
 from rencontre.attendance.ledger import SCANNERS
+from rencontre.attendance.links import chosen
 from rencontre.attendance.registrations import search
+from rencontre.attendance.report import links_csv
 from rencontre.cities.declaration import signer_view
 from rencontre.engine.fields import Id, Text, not_text
 from rencontre.engine.messages import N_, Actor, Command, Push, Refusal, Role
@@ -66,8 +68,10 @@ def _room(data: dict[str, Any]) -> str:
 
 class Gateway:
     def __init__(self, hub: Hub, *, max_frame: int, send_limit: int,
-                 allowed_origins: tuple[str, ...] = (), presence_grace: float = 60.0) -> None:
+                 allowed_origins: tuple[str, ...] = (), presence_grace: float = 60.0,
+                 public_url: str | None = None) -> None:
         self.hub = hub
+        self.public_url = public_url.rstrip("/") if public_url else None
         self.max_frame = max_frame
         self.send_limit = send_limit
         self.allowed_origins = allowed_origins
@@ -335,3 +339,28 @@ async def ping(gateway: Gateway, connection: Connection, data: dict[str, Any]) -
     server's time and seq."""
     _visibility(gateway, connection, data)
     return {"time": gateway.hub.clock(), "seq": gateway.hub.state.seq}
+
+
+@local("attendance.issue-links")
+async def issue_links(gateway: Gateway, connection: Connection,
+                      data: dict[str, Any]) -> dict[str, Any]:
+    """Organiser: issue personal links (``scope``: ``missing``, ``all``, or the ids in
+    ``registrations``); answered with the links as CSV, the only time they are shown."""
+    actor = connection.actor
+    if actor is None or actor.role is not Role.ORGANISER:
+        raise Refusal("auth.forbidden", N_("Your role may not do this."))
+    base = Text(max=200).check("base", data.get("base", ""))
+    if gateway.public_url:
+        base = gateway.public_url
+    elif urlsplit(base).scheme not in ("http", "https"):
+        raise Refusal("request.invalid", N_("Field “{field}” must be a web address."),
+                      field="base")
+    wanted = chosen(gateway.hub.state, data.get("scope"), data.get("registrations"))
+    if not wanted:
+        return {"count": 0, "csv": ""}
+    outcome = await gateway.hub.execute("attendance.link", {"registrations": wanted}, actor)
+    if not outcome["ok"]:
+        raise Refusal(outcome["code"], outcome["message"], **outcome.get("params", {}))
+    tokens = outcome["result"]["tokens"]
+    text = links_csv(gateway.hub.state, tokens, base.rstrip("/")).decode()
+    return {"count": len(tokens), "csv": text}

@@ -354,4 +354,10 @@ JS_MESSAGES = [
     N_("Not yet (off air)"),
     N_("Saving…"),
     N_("The stream is saved."),
+    # Personal links and kiosk pairing (static/js/organiser_access.js).
+    N_("Everyone has a link already."),
+    N_("{count} links issued: keep the downloaded file, they are not shown again."),
+    N_("Issue new links to everyone? Their current links stop working."),
+    N_("Revoke the link of {name}? It stops working at once."),
+    N_("Pairing code for {label}: {code} (valid until {time})"),
 ]

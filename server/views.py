@@ -111,6 +111,9 @@ async def personal_link(request: web.Request) -> web.Response:
     if actor is None:
         return render(request, "join.html", status=403, invalid_link=True,
                       guests=_guests_allowed(request))
+    state = request.app[HUB].state
+    if actor.id in state.attendance.by_principal and actor.id not in state.attendance.link_used:
+        await _execute(request, "attendance.link-used", {}, actor)  # organisers see who came
     lang = request.query.get("lang")
     response = redirect(f"/?lang={lang}" if lang in LANGUAGES else "/")
     set_token_cookie(response, request, request.match_info["token"])

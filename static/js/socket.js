@@ -15,7 +15,7 @@ export function newId() {
 
 // Answered by the gateway without the log: reads, never queued across reconnects.
 const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping", "attendance.search",
-  "declaration.signer"]);
+  "declaration.signer", "attendance.issue-links"]);
 
 const visible = () => document.visibilityState !== "hidden";
 
