@@ -13,7 +13,7 @@ from rencontre.access.directory import (
     new_pairing_code,
     normalise_code,
 )
-from rencontre.engine.fields import Bool, Choice, Id, Int, Text
+from rencontre.engine.fields import Bool, Choice, Id, Int, Text, client_fields
 from rencontre.engine.messages import N_, Command, Decision, Event, Refusal, Role
 from rencontre.engine.registry import applies, command, publishes
 
@@ -31,24 +31,21 @@ def _principal_event(cmd: Command, role: Role, name: str) -> Event:
     })
 
 
-def _client_fields(data: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {name: data[name] for name in names if name in data}
-
-
 def _mint_code(data: dict[str, Any]) -> Minted:
     code = new_pairing_code()
-    logged = {**_client_fields(data, "label", "minutes"), "code_hash": hash_secret(code)}
+    logged = {**client_fields(data, "label", "minutes"), "code_hash": hash_secret(code)}
     return Minted(logged, {"code": code})
 
 
 def _mint_pairing(data: dict[str, Any]) -> Minted:
-    code = data.get("code")
+    sent = client_fields(data, "code", "name")
+    code = sent.pop("code", None)
     code_hash = hash_secret(normalise_code(code if isinstance(code, str) else ""))
-    return mint({**_client_fields(data, "name"), "code_hash": code_hash}, "k")
+    return mint({**sent, "code_hash": code_hash}, "k")
 
 
 @command("access.grant", roles=ORGANISER, prepare=lambda data: mint(
-    _client_fields(data, "role", "name"), "p"), fields={
+    client_fields(data, "role", "name"), "p"), fields={
     "role": Choice(values=tuple(r.value for r in Role)),
     "name": Text(max=80),
     "principal": Id(), "secret_hash": Id(),
@@ -62,7 +59,7 @@ def grant(state: EventState, cmd: Command) -> Decision:
 
 
 @command("access.guest-join", roles=None, prepare=lambda data: mint(
-    _client_fields(data, "name"), "g"), fields={
+    client_fields(data, "name"), "g"), fields={
     "name": Text(max=60), "principal": Id(), "secret_hash": Id(),
 })
 def guest_join(state: EventState, cmd: Command) -> Decision:

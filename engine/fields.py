@@ -233,6 +233,15 @@ class Blob(Field):
         return "object or list, checked by the command"
 
 
+def client_fields(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The fields a client may send to a command that mints secrets (its ``prepare``);
+    anything else, a minted field included, is refused as by :func:`check_fields`."""
+    unknown = set(data) - set(names)
+    if unknown:
+        raise invalid(sorted(map(str, unknown))[0], N_("“{field}” is not a field of this command."))
+    return {name: data[name] for name in names if name in data}
+
+
 def check_fields(fields: dict[str, Field], data: Any) -> dict[str, Any]:
     """Return ``data`` with every field checked and normalised; refuse extra fields."""
     if not isinstance(data, dict):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rencontre.access.directory import SECRET_BYTES, Minted, hash_secret
-from rencontre.engine.fields import Id
+from rencontre.engine.fields import Id, client_fields
 from rencontre.engine.messages import EVERYONE, Command, Decision, Event
 from rencontre.engine.registry import applies, command, publishes
 from rencontre.schedule.lookup import session_of
@@ -65,6 +65,7 @@ def unstar(state: EventState, cmd: Command) -> Decision:
 
 
 def _mint_feed(data: dict[str, Any]) -> Minted:
+    client_fields(data)
     secret = secrets.token_urlsafe(SECRET_BYTES)
     return Minted({"secret_hash": hash_secret(secret)}, {"secret": secret})
 

@@ -9,7 +9,7 @@ import jinja2
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from rencontre.server import cities_views, feeds, metrics, qa_views, static_files
+from rencontre.server import cities_views, feeds, metrics, qa_views, security, static_files
 from rencontre.server.agenda_views import routes as agenda_routes
 from rencontre.server.attendance_views import routes as attendance_routes
 from rencontre.server.gateway import Gateway
@@ -24,11 +24,18 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 # Personal links and private feeds carry a token in the path; it must never reach a log file.
 _SECRET_PATH = re.compile(r"^/(a|feeds)/[^/?]+")
+# A decoded path may hold CR, LF or quotes (%0D%0A): escaped, so that it cannot forge a line.
+_UNPRINTABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\u2028\u2029]')
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class AccessLogger(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        path = _SECRET_PATH.sub(r"/\1/…", request.path)
+        path = _UNPRINTABLE.sub(_escape, _SECRET_PATH.sub(r"/\1/…", request.path))
         http = {"remote": request.remote, "method": request.method, "path": path,
                 "status": response.status, "ms": round(time * 1000, 1)}
         self.logger.info('%s "%s %s" %s %.1fms', request.remote, request.method, path,
@@ -52,6 +59,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     app[SETTINGS] = settings
     app[GATEWAY] = gateway
     app[TEMPLATES] = template_environment()
+    security.install(app, settings)
     app.router.add_routes(routes)
     app.router.add_routes(agenda_routes)
     app.router.add_routes(attendance_routes)

@@ -23,7 +23,7 @@ from rencontre.server.logs import LOG_FORMATS, setup_logging
 from rencontre.server.qa_cli import export_qa_parser
 from rencontre.server.record_cli import verify_record_parser
 from rencontre.server.schedule_cli import import_parser
-from rencontre.server.settings import SettingError, Settings
+from rencontre.server.settings import SettingError, Settings, check_networks
 
 SYSTEM = Actor("system", Role.ORGANISER, "Rencontre")
 
@@ -46,6 +46,11 @@ def serve_parser(sub: argparse._SubParsersAction, defaults: Settings) -> None:
     serve.add_argument("--allowed-origin", action="append", dest="allowed_origins",
                        default=list(defaults.allowed_origins),
                        help="another origin allowed to open /ws (RENCONTRE_ALLOWED_ORIGINS)")
+    serve.add_argument("--trusted-proxy", action="append", dest="trusted_proxies",
+                       default=list(defaults.trusted_proxies), metavar="ADDRESS",
+                       help="a reverse proxy (address or network) whose Forwarded / "
+                            "X-Forwarded-Proto / X-Forwarded-For headers are believed "
+                            "(RENCONTRE_TRUSTED_PROXIES)")
     serve.add_argument("--max-frame", type=int, default=defaults.max_frame,
                        help="largest accepted message in bytes (RENCONTRE_MAX_FRAME)")
     serve.add_argument("--send-limit", type=int, default=defaults.send_limit,
@@ -76,6 +81,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(host=args.host, port=args.port, data=args.data, redis=args.redis,
                     demo=args.demo or args.reset_demo, public_url=args.public_url,
                     allowed_origins=tuple(o.rstrip("/") for o in args.allowed_origins),
+                    trusted_proxies=check_networks(tuple(args.trusted_proxies),
+                                                   "--trusted-proxy"),
                     max_frame=args.max_frame, send_limit=args.send_limit,
                     log_format=args.log_format, metrics_token=args.metrics_token,
                     metrics_port=args.metrics_port,
@@ -145,7 +152,11 @@ async def reset_log(log: Log) -> None:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
+    try:
+        settings = settings_from(args)
+    except SettingError as error:
+        print(f"rencontre: {error}", file=sys.stderr)
+        return 2
     setup_logging(settings.log_format)
     hub = Hub(open_log(settings.data, settings.redis))
     app = create_app(settings, hub)

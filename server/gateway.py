@@ -16,7 +16,6 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
@@ -35,6 +34,7 @@ from rencontre.server.hub import Hub
 from rencontre.server.i18n import LANGUAGES, translate
 from rencontre.server.log import LogUnavailable
 from rencontre.server.presence import PresenceTracker
+from rencontre.server.security import origin_matches
 from rencontre.server.settings import ORGANISER_FRAME
 from rencontre.server.web_auth import actor_from_request, actor_from_token, request_language
 
@@ -88,11 +88,7 @@ class Gateway:
     def origin_allowed(self, request: web.Request) -> bool:
         """Browsers send ``Origin``: it must be this server's or a configured one."""
         origin = request.headers.get("Origin")
-        if origin is None:
-            return True
-        if origin.rstrip("/") in self.allowed_origins:
-            return True
-        return urlsplit(origin).netloc == request.host
+        return origin is None or origin_matches(request, origin, self.allowed_origins)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if not self.origin_allowed(request):

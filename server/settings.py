@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 
@@ -36,6 +37,17 @@ def _float(env: dict[str, str], name: str, default: float) -> float:
         raise SettingError(f"{name} must be a number, not {value!r}") from None
 
 
+def check_networks(values: tuple[str, ...], name: str) -> tuple[str, ...]:
+    """Addresses or networks (``10.0.0.1``, ``10.0.0.0/8``, ``::1``), checked now."""
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise SettingError(f"{name} must list IP addresses or networks, not {value!r}"
+                               ) from None
+    return values
+
+
 def _choice(env: dict[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env.get(name) or default
     if value not in choices:
@@ -62,6 +74,7 @@ class Settings:
     demo                          ``RENCONTRE_DEMO``           off
     public_url                    ``RENCONTRE_PUBLIC_URL``     ``http://host:port``
     allowed_origins               ``RENCONTRE_ALLOWED_ORIGINS``  (own origin only)
+    trusted_proxies               ``RENCONTRE_TRUSTED_PROXIES``  (none)
     max_frame                     ``RENCONTRE_MAX_FRAME``      ``65536`` bytes
     send_limit                    ``RENCONTRE_SEND_LIMIT``     ``1048576`` bytes
     log_format                    ``RENCONTRE_LOG_FORMAT``     ``text`` (or ``json``)
@@ -84,6 +97,8 @@ class Settings:
     demo: bool = False
     public_url: str | None = None
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Reverse proxies whose Forwarded / X-Forwarded-Proto / X-Forwarded-For are believed.
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
     max_frame: int = 64 * 1024
     send_limit: int = 1024 * 1024
     log_format: str = "text"
@@ -108,6 +123,8 @@ class Settings:
             demo=env.get("RENCONTRE_DEMO", "").lower() in ("1", "true", "yes", "on"),
             public_url=env.get("RENCONTRE_PUBLIC_URL") or None,
             allowed_origins=_csv(env.get("RENCONTRE_ALLOWED_ORIGINS")),
+            trusted_proxies=check_networks(_csv(env.get("RENCONTRE_TRUSTED_PROXIES")),
+                                           "RENCONTRE_TRUSTED_PROXIES"),
             max_frame=_int(env, "RENCONTRE_MAX_FRAME", cls.max_frame),
             send_limit=_int(env, "RENCONTRE_SEND_LIMIT", cls.send_limit),
             log_format=_choice(env, "RENCONTRE_LOG_FORMAT", cls.log_format, LOG_FORMATS),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from aiohttp import web
@@ -15,6 +16,7 @@ from rencontre.server.hub import Hub
 from rencontre.server.i18n import LANGUAGES, gettext, translate, zone_city, zone_place
 from rencontre.server.log import LogUnavailable
 from rencontre.server.settings import Settings
+from rencontre.server.security import socket_sources
 from rencontre.server.web_auth import (
     LANG_COOKIE,
     TOKEN_COOKIE,
@@ -46,10 +48,10 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         _=lambda message, **params: translate(lang, message, params),
         js_messages=js_messages(lang), **context)
     response = web.Response(text=body, status=status, content_type="text/html")
-    response.headers["Content-Security-Policy"] = policy(hub.state.programme,
-                                                         hub.state.programme_seq)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Content-Security-Policy"] = policy(
+        hub.state.programme, hub.state.programme_seq, socket_sources(request))
+    # Not "no-referrer": with it Chromium sends "Origin: null" on the pages' own forms.
+    response.headers["Referrer-Policy"] = "same-origin"
     if request.query.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, request.query["lang"], max_age=365 * 86400,
                             samesite="Lax", path="/")
@@ -126,10 +128,20 @@ def _guests_allowed(request: web.Request) -> bool:
 
 
 def _next_page(value: object) -> str:
-    """Where to go after joining: a path of this site only, never another site's URL."""
-    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
-        return value
-    return "/"
+    """Where to go after joining: a path of this site only, never another site's URL.
+
+    Browsers drop tabs and newlines from a ``Location`` and read a backslash as ``/``, so
+    ``/<tab>/evil.example`` would become ``//evil.example``: a page with any of them, or
+    with any space or control character, is refused, and so is anything that resolves
+    off this site.
+    """
+    if not isinstance(value, str) or not value.startswith("/"):
+        return "/"
+    if any(c.isspace() or c == "\\" or not c.isprintable() for c in value):
+        return "/"
+    if urlsplit(urljoin("http://rencontre.invalid/", value)).netloc != "rencontre.invalid":
+        return "/"
+    return value
 
 
 @routes.get("/join")
@@ -167,6 +179,12 @@ def _error(request: web.Request, outcome: dict[str, Any]) -> str:
 
 
 @routes.get("/logout")
+async def logout_form(request: web.Request) -> web.Response:
+    """Signing out changes something, so it is a form (``POST /logout``), not a link."""
+    return render(request, "logout.html")
+
+
+@routes.post("/logout")
 async def logout(request: web.Request) -> web.Response:
     response = redirect("/")
     response.del_cookie(TOKEN_COOKIE, path="/")

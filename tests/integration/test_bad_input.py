@@ -130,3 +130,23 @@ async def test_a_cookie_that_is_not_utf8_counts_as_signed_out(app_client):
     answer = await reader.read()
     writer.close()
     assert answer.startswith(b"HTTP/1.1 200"), answer[:120]
+
+
+@pytest.mark.parametrize("who, type, data, field", [
+    ("Organiser", "access.grant", {"role": "attendee", "name": "Ana", "admin": True}, "admin"),
+    ("Organiser", "access.grant", {"role": "attendee", "name": "Ana", "principal": "p-mine"},
+     "principal"),
+    (None, "access.guest-join", {"name": "Ana", "secret_hash": "0" * 64}, "secret_hash"),
+    ("Organiser", "kiosk.pairing-code", {"label": "K", "code_hash": "abc"}, "code_hash"),
+    (None, "kiosk.pair", {"code": "AAAABBBB", "role": "organiser"}, "role"),
+    ("attendee", "agenda.feed-token", {"secret": "mine"}, "secret"),
+])
+async def test_commands_that_mint_secrets_refuse_unknown_fields(app_client, who, type, data,
+                                                                field):
+    client = await Client.connect(ws_url(app_client), app_client.tokens[who] if who else None)
+    seq = app_client.hub.state.seq
+    error = await client.send(type, data)
+    assert (error["type"], error["code"], error["params"]["field"]) == (
+        "error", "request.invalid", field), error
+    assert app_client.hub.state.seq == seq
+    await client.close()

@@ -50,9 +50,10 @@ def test_guests_join_only_when_the_event_allows_it():
 
 def test_a_client_cannot_choose_its_own_principal_or_hash():
     driver = demo_driver()
-    joined = driver.send("access.guest-join", {"name": "Eve", "principal": "org",
-                                               "secret_hash": hash_secret("x")}, actor=None)
-    assert joined["result"]["principal"] != "org"
+    with pytest.raises(Refusal) as refused:
+        driver.send("access.guest-join", {"name": "Eve", "principal": "org",
+                                          "secret_hash": hash_secret("x")}, actor=None)
+    assert (refused.value.code, refused.value.params["field"]) == ("request.invalid", "principal")
     assert driver.state.access.verify("org.x") is None
 
 
