@@ -15,8 +15,8 @@ from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
 from rencontre.server.i18n import LANGUAGES, gettext, translate, zone_city, zone_place
 from rencontre.server.log import LogUnavailable
-from rencontre.server.settings import Settings
 from rencontre.server.security import socket_sources
+from rencontre.server.settings import Settings
 from rencontre.server.web_auth import (
     LANG_COOKIE,
     TOKEN_COOKIE,
