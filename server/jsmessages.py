@@ -360,4 +360,7 @@ JS_MESSAGES = [
     N_("Issue new links to everyone? Their current links stop working."),
     N_("Revoke the link of {name}? It stops working at once."),
     N_("Pairing code for {label}: {code} (valid until {time})"),
+    # The moderators' on-air switches (static/js/stream_controls.js).
+    N_("Off air"),
+    N_("These are the room’s channels: switching one switches it for every session in the room."),
 ]

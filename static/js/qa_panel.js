@@ -6,6 +6,7 @@ import { QARoom, el, errorText, qaStateText, ranked, reconcile, votesText } from
 import { mountPollPanel } from "./polls_panel.js";
 import { pollText } from "./polls.js";
 import { Socket } from "./socket.js";
+import { mountStreamControls } from "./stream_controls.js";
 
 const panel = document.getElementById("qa-panel");
 const sessionId = panel.dataset.session;
@@ -25,6 +26,7 @@ let uid = 0;
 let blockedShown = "";
 
 showConnection(socket, $("conn"));
+mountStreamControls(socket, sessionId);
 
 socket.addEventListener("snapshot", (event) => {
   rooms = new Map(event.detail.programme.rooms.map((r) => [r.id, r]));

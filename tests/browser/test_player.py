@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.pages import connected, sign_in_organiser
+from tests.browser.pages import connected, sign_in_moderator, sign_in_organiser
 from tests.integration.wsclient import Client
 
 pytestmark = pytest.mark.browser
@@ -154,4 +154,33 @@ async def test_an_organiser_sets_channels_in_the_panel_and_open_pages_follow(
     await connected(attendee)
     await player.get_by_role("button", name="Español").click()
     await advances(attendee, "#player audio")
+    assert not page_errors, page_errors
+
+
+async def test_a_moderator_switches_a_room_channel_off_air_from_the_session_panel(
+        start_server, new_page, page_errors) -> None:
+    server = start_server()
+    attendee = await new_page(locale="fr-FR")
+    await attendee.goto(f"{server.url}/a/{server.attendee_token}?lang=fr")
+    await attendee.goto(f"{server.url}/live/{SESSION}")
+    await connected(attendee)
+    french = attendee.locator("#player").get_by_role("button", name="Français")
+    await expect(french).to_have_attribute("aria-pressed", "true")
+
+    moderator = await new_page()
+    await sign_in_moderator(moderator, server)
+    await moderator.goto(f"{server.url}/moderator/sessions/{SESSION}")
+    await connected(moderator)
+    switches = moderator.locator("#m-stream")
+    await expect(switches).to_contain_text("These are the room’s channels")
+    channel = switches.get_by_role("group", name="Français")
+    await channel.get_by_role("button", name="Off air").click()
+    await expect(channel.get_by_role("button", name="Off air")).to_have_attribute(
+        "aria-pressed", "true")
+
+    # The attendee listening in French is told, without a reload.
+    await expect(attendee.locator("#player .player-status")).to_have_text(
+        "Français est hors antenne pour le moment.")
+    await expect(attendee.locator("#player .player-stage")).to_have_text(
+        "Ce canal n’est pas encore à l’antenne.")
     assert not page_errors, page_errors
