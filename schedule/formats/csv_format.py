@@ -16,6 +16,7 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rencontre.engine.reports import from_spreadsheet_cell, spreadsheet_csv
 from rencontre.schedule.model import LANGUAGES, Programme, Session, Status, pick
 
 from .builder import ProgrammeBuilder, Progress
@@ -42,12 +43,10 @@ def export_csv(programme: Programme, *, lang: str = "en", base_url: str = "") ->
     ``base_url`` is accepted for a uniform signature and not used.
     """
     zone = event_of(programme).zone
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    rows = []
     for session in programme.ordered_sessions():
         track = programme.tracks.get(session.track or "")
-        writer.writerow([
+        rows.append([
             session.id, session.guid, _local(session.start, zone), _local(session.end, zone),
             pick(programme.rooms[session.room].name, lang),
             pick(track.name, lang) if track else "", session.language,
@@ -56,7 +55,7 @@ def export_csv(programme: Programme, *, lang: str = "en", base_url: str = "") ->
             f"{SPEAKER_SEPARATOR} ".join(programme.speakers[s].name for s in session.speakers),
             session.status.value, *_stream_cells(programme, session),
         ])
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheet_csv(COLUMNS, rows)
 
 
 def _stream_cells(programme: Programme, session: Session) -> list[str]:
@@ -90,7 +89,8 @@ def import_csv(data: bytes, *, default_timezone: str | None = None,
     zone = builder.zone("", default_timezone, "default time zone")
     for first_line, row in records:
         place = f"line {first_line}"
-        record = dict(zip(header, (tidy(cell) for cell in row), strict=False))
+        record = dict(zip(header, (from_spreadsheet_cell(tidy(cell)) for cell in row),
+                          strict=False))
         builder.add(place, _session(builder, record, place, zone, len(row) - len(header)))
     return builder.finish("CSV", slug=IMPORTED_SLUG, name=IMPORTED_NAME, zone=zone)
 
