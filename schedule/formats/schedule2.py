@@ -12,6 +12,7 @@ from .builder import ProgrammeBuilder, Progress
 from .common import event_slug, id_from_url, joined, text_key, tidy
 from .json_common import add_rooms, check_schema, conference_date, http_url, pointer
 from .json_schemas import SCHEDULE_V2
+from .stream_links import import_links
 
 
 def read_schedule2(document: Any, default_timezone: str | None,
@@ -82,7 +83,10 @@ class _Reader:
         speakers = [builder.speaker(p.get("guid", ""), p["name"].strip(),
                                     self.bios.get(p.get("guid", ""), ""))
                     for p in event.get("participants", []) if p["name"].strip()]
+        links = [(link.get("url") or "", link.get("title") or "")
+                 for link in event.get("links") or [] if isinstance(link, dict)]
         return Session(
+            stream=import_links([(event.get("url") or "", ""), *links]),
             id=session_id, guid=event["guid"], title={key: tidy(event["title"])},
             room=builder.room(room), start=start, end=end,
             abstract={key: abstract} if abstract else {},

@@ -23,6 +23,7 @@ from rencontre.schedule.formats.json_schemas import SCHEDULE_V1
 from rencontre.schedule.model import Programme
 from rencontre.streams.model import Stream
 from tests.unit.helpers import demo_driver
+from tests.support import fixture
 from tests.unit.test_formats_exports import xsd_errors
 
 BASE = "https://rencontre.example/e"
@@ -117,3 +118,19 @@ def test_rencontre_json_keeps_room_and_session_streams_apart() -> None:
     assert again.sessions["s02"].stream == source.sessions["s02"].stream
     assert again.rooms["plenaria"].stream == source.rooms["plenaria"].stream
     assert again.sessions["s01"].stream == Stream()
+
+
+def test_schedule2_links_that_are_streams_become_channels() -> None:
+    document = json.loads(fixture("interop/samples/hub-schedule2.json").read_bytes())
+    event = document["schedule"]["events"][0]
+    event["links"] += [
+        {"url": "https://cdn.example.org/hall/es.m3u8", "title": "Live stream: es (audio)"},
+        {"url": "https://media.ccc.de/v/38c3-1", "title": "Recording"},
+    ]
+    found = import_schedule_json(json.dumps(document).encode())
+    session = next(s for s in found.sessions.values() if s.guid == event["guid"])
+    assert channels(session.stream) == [("es", "hls", "https://cdn.example.org/hall/es.m3u8",
+                                         "audio")]
+    assert session.stream.replay == "https://media.ccc.de/v/38c3-1"
+    others = [s for s in found.sessions.values() if s.guid != event["guid"]]
+    assert all(not s.stream for s in others), "the sample's own links are not streams"
