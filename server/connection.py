@@ -27,6 +27,8 @@ class Connection:
     topics: list[str] = field(default_factory=list)
     dropped: bool = False
     max_frame: int = 64 * 1024  # the largest message this client may send
+    # Idempotency keys of a connection not signed in: its own namespace, made on first use.
+    anonymous: str | None = None
     visible: bool = True  # the page says so with every heartbeat (online presence)
     # Commands being answered. Most clients are idle: no set until the first command.
     _tasks: set[asyncio.Task[None]] | None = None

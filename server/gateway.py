@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -196,8 +197,16 @@ class Gateway:
         actor = connection.actor
         key = None
         if message.get("id") is not None:
-            key = f"{actor.id if actor else 'anon'}/{message['id']}"
+            key = f"{actor.id if actor else self.anonymous_namespace(connection)}/{message['id']}"
         return await self.hub.execute(type, data, actor, key)
+
+    @staticmethod
+    def anonymous_namespace(connection: Connection) -> str:
+        """Keys of a connection not signed in: its own, so that two anonymous clients
+        sending the same id never get each other's outcome (a guest's token above all)."""
+        if connection.anonymous is None:
+            connection.anonymous = f"anon-{secrets.token_urlsafe(12)}"
+        return connection.anonymous
 
     def send_error(self, connection: Connection, message_id: Any, refusal: Refusal,
                    seq: int | None = None) -> None:
@@ -214,6 +223,14 @@ class Gateway:
             for connection in tuple(self.hub.topics.get(push.topic, ())):
                 connection.actor = None
                 connection.transport.close()
+        elif (push.message["type"] == "event.settings-changed"
+              and not may_view(self.hub.state, None)):
+            # Guests switched off: connections not signed in may see nothing more. They
+            # reconnect and are asked to sign in (auth.required).
+            for connection in tuple(self.hub.connections):
+                if connection.actor is None:
+                    self.hub.disconnect(connection)
+                    connection.transport.close()
 
 
 def _not_text(value: Any, path: str) -> str | None:
@@ -255,7 +272,8 @@ async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
         raise Refusal("auth.required", N_("Please sign in with your personal link."))
     hub, actor = gateway.hub, connection.actor
     for topic in list(connection.topics):
-        if not topic.startswith(("room:", "staff:")):
+        # Rooms stay joined across a new hello; staff topics only while still staff.
+        if not topic.startswith("room:") and not (topic.startswith("staff:") and is_staff(actor)):
             hub.unsubscribe(connection, topic)
     hub.subscribe(connection, "all")
     if actor is not None:
