@@ -394,7 +394,7 @@ def poll_view(state: EventState, poll: Poll, staff: bool) -> dict[str, Any]:
         "question": poll.question, "options": poll.options, "language": poll.language,
         "multiple": poll.multiple, "scale": poll.scale, "audience": poll.audience.value,
         "results": poll.results, "status": poll.status.value, "opened_at": poll.opened_at,
-        "closed_at": poll.closed_at,
+        "closed_at": poll.closed_at, "staff": staff,
         "correct": list(poll.correct) if poll.kind is Kind.QUIZ and (
             staff or poll.status is PollStatus.CLOSED) else None,
         **(kinds.tally(poll) if shown else kinds.hidden_tally(poll)),

@@ -32,16 +32,39 @@ export function ballotsText(total) {
   return total === 1 ? t("1 ballot") : t("{count} ballots", { count: total });
 }
 
-// Whether the viewer may see the counts of this copy of the poll.
+// Whether the viewer may see the figures (counts, words, answers) of this copy of the poll.
 export function hasCounts(poll) {
-  return Array.isArray(poll.counts) && typeof poll.total === "number";
+  return typeof poll.total === "number";
+}
+
+// The figures a copy of a poll may carry, null while results are kept for the end.
+const FIGURES = ["counts", "total", "average", "words", "entries", "delegations"];
+
+// Whether a ballot is empty: a ballot is a list, or a delegation's {ballot, by}.
+export function hasBallot(mine) {
+  return Array.isArray(mine) ? mine.length > 0 : Boolean(mine);
+}
+
+// Points over the closed quizzes: one per quiz answered exactly right.
+export function quizScore(polls) {
+  let score = 0;
+  let count = 0;
+  for (const poll of polls.list) {
+    if (poll.kind !== "quiz" || poll.status !== "closed" || !Array.isArray(poll.correct)) continue;
+    count += 1;
+    const mine = polls.mine.get(poll.id) || [];
+    if (mine.length === poll.correct.length && mine.every((c) => poll.correct.includes(c))) score += 1;
+  }
+  return { score, count };
 }
 
 export class PollRoom extends EventTarget {
-  constructor(socket, sessionId) {
+  // ``staff``: the page gets the staff copies too, which keep dismissed and waiting items.
+  constructor(socket, sessionId, { staff = false } = {}) {
     super();
     this.socket = socket;
     this.id = sessionId;
+    this.staff = staff;
     this.forget();
     this.listen();
   }
@@ -50,7 +73,10 @@ export class PollRoom extends EventTarget {
     this.polls = new Map(); // id -> poll
     this.order = []; // ids, newest first
     this.shown = null;
-    this.mine = new Map(); // poll id -> [choices]
+    this.mine = new Map(); // poll id -> my ballot (choices, [rating], order, words, answers)
+    this.castBy = new Map(); // delegation poll id -> the delegate who cast its ballot
+    this.me = { on_site: false, delegation: null };
+    this.leaderboard = [];
     this.ready = false;
   }
 
@@ -72,20 +98,56 @@ export class PollRoom extends EventTarget {
     });
     on("room", (snapshot) => this.reset(snapshot.polls || { list: [], shown: null, mine: {} }));
     on("poll.created", ({ poll }) => this.changed("created", this.merge(poll)));
-    on("poll.changed", ({ poll }) => this.changed("changed", this.merge(poll)));
+    on("poll.changed", ({ poll, leaderboard }) => {
+      if (leaderboard) this.leaderboard = leaderboard;
+      this.changed("changed", this.merge(poll));
+    });
     on("poll.shown", ({ poll }) => {
       if (poll) this.merge(poll);
       this.shown = poll ? poll.id : null;
       this.changed("shown");
     });
-    on("poll.voted", ({ results, mine }) => {
+    const tallied = ({ results, mine, cast_by: castBy, cloud, answers, delegations }) => {
       for (const [id, tally] of Object.entries(results || {})) {
         const poll = this.polls.get(id);
-        if (poll && tally) Object.assign(poll, { counts: tally.counts, total: tally.total });
+        if (poll && tally) Object.assign(poll, tally);
       }
-      for (const [id, choices] of Object.entries(mine || {})) this.setMine(id, choices);
+      for (const [id, value] of Object.entries(delegations || {})) {
+        const poll = this.polls.get(id);
+        if (poll) poll.delegations = value;
+      }
+      this.mergeItems(cloud, "words", "key");
+      this.mergeItems(answers, "entries", "id");
+      for (const [id, ballot] of Object.entries(mine || {})) this.setMine(id, ballot);
+      for (const [id, name] of Object.entries(castBy || {})) this.castBy.set(id, name);
       this.changed("voted", { ids: Object.keys(results || {}) });
+    };
+    on("poll.voted", tallied);
+    on("poll.answered", tallied);
+    on("poll.moderated", (detail) => {
+      const poll = this.polls.get(detail.poll);
+      if (!poll) return;
+      const name = poll.kind === "words" ? "words" : "entries";
+      const key = poll.kind === "words" ? "key" : "id";
+      const items = detail[name] || [];
+      // A staff page keeps the staff copy (with statuses), not the room's (approved only).
+      if (this.staff && "removed" in detail) return;
+      if (!Array.isArray(poll[name])) poll[name] = [];
+      for (const item of items) upsert(poll[name], item, key);
+      if (detail.removed) poll[name] = poll[name].filter((item) => !detail.removed.includes(item[key]));
+      for (const [id, ballot] of Object.entries(detail.mine || {})) this.setMine(id, ballot);
+      this.changed("moderated", { ids: [poll.id] });
     });
+  }
+
+  // Deltas keyed "<poll id>/<key>": each holds the item's whole new state.
+  mergeItems(deltas, name, key) {
+    for (const [path, item] of Object.entries(deltas || {})) {
+      const poll = this.polls.get(path.slice(0, path.indexOf("/")));
+      if (!poll) continue;
+      if (!Array.isArray(poll[name])) poll[name] = [];
+      upsert(poll[name], item, key);
+    }
   }
 
   reset(polls) {
@@ -94,21 +156,29 @@ export class PollRoom extends EventTarget {
     this.shown = polls.shown || null;
     this.mine = new Map();
     for (const [id, choices] of Object.entries(polls.mine || {})) this.setMine(id, choices);
+    this.castBy = new Map(Object.entries(polls.cast_by || {}));
+    this.me = polls.me || { on_site: false, delegation: null };
+    this.leaderboard = polls.leaderboard || [];
     this.ready = true;
     this.changed("reset");
   }
 
-  setMine(id, choices) {
-    if (choices && choices.length) this.mine.set(id, [...choices]);
-    else this.mine.delete(id);
+  setMine(id, ballot) {
+    if (hasBallot(ballot)) this.mine.set(id, ballot);
+    else {
+      this.mine.delete(id);
+      this.castBy.delete(id);
+    }
   }
 
   merge(poll) {
     const known = this.polls.get(poll.id);
+    // A staff page keeps its staff copy: the room's copy lacks waiting words, answers and
+    // a quiz's answer. The staff copy of the same change follows it.
+    if (this.staff && known && known.staff && !poll.staff) return { poll: known, was: known.status };
     const merged = { ...(known || {}), ...poll };
     if (!hasCounts(poll) && known && hasCounts(known) && known.status === poll.status) {
-      merged.counts = known.counts;
-      merged.total = known.total;
+      for (const name of FIGURES) merged[name] = known[name];
     }
     this.polls.set(poll.id, merged);
     if (!known) this.order.unshift(poll.id);
@@ -138,8 +208,8 @@ export class PollRoom extends EventTarget {
 // numbers for everyone. Rows are updated in place and a text is only written when it
 // changes, so that a live region around the list reads out what changed, not all of it.
 // ``chosen`` marks the viewer's own choices; once the poll is closed the most chosen
-// option(s) are marked too.
-export function drawResults(list, poll, { chosen = [] } = {}) {
+// option(s) are marked too, and a quiz's ``correct`` options once revealed.
+export function drawResults(list, poll, { chosen = [], correct = null } = {}) {
   if (list.children.length !== poll.options.length) {
     list.replaceChildren(...poll.options.map((_, index) => resultRow(index)));
   }
@@ -150,11 +220,15 @@ export function drawResults(list, poll, { chosen = [] } = {}) {
     const mine = chosen.includes(index);
     setText(row.querySelector(".poll-option-text"), pollText(option, poll));
     row.querySelector(".mark-own").hidden = !mine;
+    const right = Array.isArray(correct) && correct.includes(index);
+    row.querySelector(".mark-correct").hidden = !right;
+    row.classList.toggle("correct", right);
     setText(row.querySelector(".poll-count"), votesText(count));
     setText(row.querySelector(".poll-percent"), percentText(count, poll.total));
     row.querySelector(".poll-fill").style.width = `${(share(count, poll.total) * 100).toFixed(1)}%`;
     row.classList.toggle("mine", mine);
-    row.classList.toggle("leads", poll.status === "closed" && top > 0 && count === top);
+    row.classList.toggle("leads", poll.status === "closed" && top > 0 && count === top
+      && !Array.isArray(correct));
   });
   return list;
 }
@@ -164,13 +238,22 @@ function resultRow(index) {
     el("span", { className: "poll-option" },
       el("span", { className: "poll-option-text" }),
       " ",
-      el("span", { className: "mark mark-own", text: t("Your choice"), attrs: { hidden: true } })),
+      el("span", { className: "mark mark-own", text: t("Your choice"), attrs: { hidden: true } }),
+      " ",
+      el("span", { className: "mark mark-correct", text: t("Correct answer"), attrs: { hidden: true } })),
     el("span", { className: "poll-figures" },
       el("span", { className: "poll-count" }),
       el("span", { className: "poll-sep", text: " · ", attrs: { "aria-hidden": "true" } }),
       el("span", { className: "poll-percent" })),
     el("span", { className: "poll-bar", attrs: { "aria-hidden": "true" } },
       el("span", { className: "poll-fill" })));
+}
+
+// Put ``item`` in ``list`` in place of the one with the same ``key``, or at the start.
+function upsert(list, item, key) {
+  const index = list.findIndex((other) => other[key] === item[key]);
+  if (index >= 0) list[index] = { ...list[index], ...item };
+  else list.unshift(item);
 }
 
 export function setText(node, text) {

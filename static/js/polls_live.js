@@ -1,12 +1,62 @@
-// The polls section of a session's live page: vote in the open poll, change or take
-// back my vote, follow the results; closed polls with their final results.
+// The polls section of a session's live page: vote in the open poll (a choice, a rating,
+// a ranking, words for a cloud, an open answer, a quiz), change or take back my vote,
+// follow the results; closed polls with their final results, a quiz's answer, my score
+// and the leaderboard.
 //
 // The form of the open poll is built once per poll and then only updated, so that a
-// choice being made, and the focus, survive the pushes that arrive every 0.2 s.
+// ballot being made, and the focus, survive the pushes that arrive every 0.2 s.
 
 import { t } from "./i18n.js";
-import { ballotsText, drawResults, hasCounts, PollRoom, pollText, setText } from "./polls.js";
+import { drawChart, drawLeaderboard } from "./poll_charts.js";
+import { ballotsText, hasBallot, hasCounts, PollRoom, pollText, quizScore, setText } from "./polls.js";
 import { el, errorText, reconcile } from "./qa.js";
+
+const MAX_WORDS = 3;
+const MAX_WORD = 40;
+const MAX_ANSWERS = 3;
+const MAX_ANSWER = 280;
+
+// Who a poll is for, in words, and why the viewer may not vote in it.
+const AUDIENCE = {
+  onsite: () => t("For the people in the room."),
+  online: () => t("For the people following online."),
+  delegates: () => t("For the delegates of member cities."),
+  delegation: () => t("One ballot per delegation: any delegate casts it, the last one counts."),
+};
+
+export function audienceText(poll) {
+  return AUDIENCE[poll.audience] ? AUDIENCE[poll.audience]() : "";
+}
+
+// Why ``me`` cannot vote in ``poll``, or "" when they can.
+function outside(poll, me) {
+  if (poll.audience === "onsite" && !me.on_site) {
+    return t("Only the people checked in at the venue vote in this poll.");
+  }
+  if (poll.audience === "online" && me.on_site) {
+    return t("Only the people following online vote in this poll.");
+  }
+  if ((poll.audience === "delegates" || poll.audience === "delegation") && !me.delegation) {
+    return t("Only the delegates of member cities vote in this poll.");
+  }
+  return "";
+}
+
+function howText(poll) {
+  switch (poll.kind) {
+    case "rating": return t("Rate from 1 to {max}.", { max: poll.scale });
+    case "ranking": return t("Put the options in order, the best first.");
+    case "words": return t("Send up to {count} words.", { count: MAX_WORDS });
+    case "text": return t("A moderator reads the answers before they are shown.");
+    default: return poll.multiple ? t("Choose one or more answers.") : t("Choose one answer.");
+  }
+}
+
+const STATUS = {
+  pending: () => t("Waiting for moderation"),
+  approved: () => t("Shown"),
+  dismissed: () => t("Not shown"),
+};
 
 export function mountLivePolls(socket, sessionId, { mayVote }) {
   const polls = new PollRoom(socket, sessionId);
@@ -17,6 +67,7 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
   const news = $("poll-news");
   const closedTitle = $("polls-closed-title");
   const closedList = $("polls-closed");
+  const quiz = $("poll-quiz");
 
   let form = null; // the open poll's form, and which poll it is for
   let formFor = null;
@@ -26,7 +77,8 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
   polls.addEventListener("change", (event) => {
     const { kind, poll, was } = event.detail;
     if (kind === "changed" && poll && poll.status !== was) {
-      if (poll.status === "open") say(t("A poll is open: {question}", { question: pollText(poll.question, poll) }));
+      const question = pollText(poll.question, poll);
+      if (poll.status === "open") say(t("A poll is open: {question}", { question }));
       if (poll.status === "closed") say(t("The poll is closed: here are the results."));
     }
     render();
@@ -58,86 +110,230 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
     }
     closedTitle.hidden = !closed.length;
     reconcile(closedList, closed, (poll) => poll.id, closedItem, updateClosed);
+    renderQuiz();
   }
 
   // -- the open poll -------------------------------------------------------------------------
 
   function pollForm(poll) {
-    const name = `poll-${poll.id}`;
-    const options = poll.options.map((option, index) => {
-      const id = `${name}-${index}`;
-      return el("p", { className: "check poll-choice" },
-        el("input", { attrs: { type: poll.multiple ? "checkbox" : "radio", name, id,
-                               value: String(index) } }),
-        el("label", { text: pollText(option, poll), attrs: { for: id } }));
-    });
-    const node = el("form", { className: "poll-form", attrs: { novalidate: true },
-                              dataset: { poll: poll.id } },
+    const node = el("form", { className: `poll-form kind-${poll.kind}`, attrs: { novalidate: true },
+                              dataset: { poll: poll.id, kind: poll.kind } },
       el("fieldset", { className: "poll-fields" },
         el("legend", {},
-          el("span", { className: "poll-question", text: pollText(poll.question, poll) }),
-          el("span", { className: "poll-how", text: poll.multiple
-            ? t("Choose one or more answers.") : t("Choose one answer.") })),
-        ...options),
+          el("span", { className: "poll-question", text: pollText(poll.question, poll),
+                       attrs: { lang: questionLang(poll) } }),
+          el("span", { className: "poll-how", text: howText(poll) }),
+          el("span", { className: "poll-audience", text: audienceText(poll) })),
+        ...ballotFields(poll)),
       el("div", { className: "poll-buttons" },
         el("button", { className: "poll-vote", text: t("Vote"), attrs: { type: "submit" } }),
         el("button", { className: "poll-change secondary", text: t("Change my vote"),
                        attrs: { type: "button" } }),
         el("button", { className: "poll-takeback secondary", text: t("Take back my vote"),
                        attrs: { type: "button" } })),
-      el("p", { className: "poll-signin", text: t("Sign in with your personal link to vote.") }),
+      el("p", { className: "poll-signin" }),
+      el("p", { className: "poll-cast" }),
+      el("ul", { className: "poll-my-answers", attrs: { "aria-label": t("My answers") } }),
       el("p", { className: "poll-status", attrs: { role: "status", "aria-live": "polite" } }),
       el("p", { className: "poll-total" }),
       el("p", { className: "poll-later" }),
-      el("ol", { className: "poll-results", attrs: { "aria-live": "polite",
-                                                     "aria-label": t("Results") } }));
+      el("div", { className: "poll-chart", attrs: { "aria-live": "polite",
+                                                    "aria-label": t("Results") } }));
+    node.order = poll.options.map((_, index) => index); // a ranking being made
     node.addEventListener("submit", (event) => {
       event.preventDefault();
-      vote(poll.id, chosen(node));
+      const { data, problem } = readBallot(node, poll);
+      if (problem) {
+        showStatus(node, problem, true);
+        const first = node.querySelector(".poll-fields input, .poll-fields textarea");
+        if (first) first.focus();
+        return;
+      }
+      vote(poll.id, data);
     });
     node.querySelector(".poll-change").addEventListener("click", () => {
       editing = true;
       render();
-      const first = node.querySelector("input:checked") || node.querySelector("input");
+      const first = node.querySelector(".poll-fields input:checked")
+        || node.querySelector(".poll-fields input, .poll-fields button");
       if (first) first.focus();
     });
-    node.querySelector(".poll-takeback").addEventListener("click", () => vote(poll.id, []));
+    node.querySelector(".poll-takeback").addEventListener("click", () => vote(poll.id, {}));
     return node;
   }
 
-  function chosen(node) {
-    return [...node.querySelectorAll("input:checked")].map((input) => Number(input.value));
+  function questionLang(poll) {
+    const texts = poll.question || {};
+    return [document.documentElement.lang, poll.language].find((code) => texts[code])
+      || Object.keys(texts)[0] || "";
+  }
+
+  function ballotFields(poll) {
+    const name = `poll-${poll.id}`;
+    switch (poll.kind) {
+      case "rating":
+        return [el("div", { className: "poll-scale-choices", attrs: { role: "presentation" } },
+          ...Array.from({ length: poll.scale }, (_, index) => {
+            const id = `${name}-${index + 1}`;
+            return el("p", { className: "poll-choice poll-rate" },
+              el("input", { attrs: { type: "radio", name, id, value: String(index + 1) } }),
+              el("label", { text: String(index + 1), attrs: { for: id } }));
+          }))];
+      case "ranking":
+        return [el("ol", { className: "poll-order" })];
+      case "words":
+        return Array.from({ length: MAX_WORDS }, (_, index) => {
+          const id = `${name}-word-${index}`;
+          return el("p", { className: "poll-word-field" },
+            el("label", { text: t("Word {number}", { number: index + 1 }), attrs: { for: id } }),
+            el("input", { attrs: { type: "text", id, maxlength: MAX_WORD, autocomplete: "off" } }));
+        });
+      case "text": {
+        const id = `${name}-text`;
+        return [el("label", { text: t("Your answer"), attrs: { for: id } }),
+          el("textarea", { attrs: { id, rows: 3, maxlength: MAX_ANSWER } })];
+      }
+      default:
+        return poll.options.map((option, index) => {
+          const id = `${name}-${index}`;
+          return el("p", { className: "check poll-choice" },
+            el("input", { attrs: { type: poll.multiple ? "checkbox" : "radio", name, id,
+                                   value: String(index) } }),
+            el("label", { text: pollText(option, poll), attrs: { for: id } }));
+        });
+    }
+  }
+
+  // The ranking being made, with a button to move each option up or down.
+  function drawOrder(node, poll) {
+    const list = node.querySelector(".poll-order");
+    const moving = node.contains(document.activeElement) ? document.activeElement.dataset : {};
+    list.replaceChildren(...node.order.map((option, place) => {
+      const text = pollText(poll.options[option], poll);
+      const move = (by, label, symbol) => el("button", {
+        className: "poll-move secondary", text: symbol,
+        attrs: { type: "button", "aria-label": label, disabled: place + by < 0
+                 || place + by >= node.order.length },
+        dataset: { option: String(option), by: String(by) } });
+      return el("li", { className: "poll-rank", dataset: { option: String(option) } },
+        el("span", { className: "poll-place", text: `${place + 1}.` }), " ",
+        el("span", { className: "poll-option-text", text }),
+        el("span", { className: "poll-moves" },
+          move(-1, t("Move up: {option}", { option: text }), "↑"),
+          move(1, t("Move down: {option}", { option: text }), "↓")));
+    }));
+    // The moved option keeps the focus, on the same button where it can still move.
+    if (moving.option !== undefined) {
+      const again = list.querySelector(`button[data-option="${moving.option}"][data-by="${moving.by}"]`);
+      const target = again && !again.disabled ? again
+        : list.querySelector(`button[data-option="${moving.option}"]:not([disabled])`);
+      if (target) target.focus();
+    }
+    if (!list.dataset.listening) {
+      list.dataset.listening = "1";
+      list.addEventListener("click", (event) => {
+        const button = event.target.closest("button.poll-move");
+        if (!button || button.disabled) return;
+        const from = node.order.indexOf(Number(button.dataset.option));
+        const to = from + Number(button.dataset.by);
+        [node.order[from], node.order[to]] = [node.order[to], node.order[from]];
+        button.focus();
+        drawOrder(node, polls.polls.get(node.dataset.poll));
+      });
+    }
+  }
+
+  // The ballot the form holds, as ``poll.vote`` data, or the reason it cannot be sent.
+  function readBallot(node, poll) {
+    const checked = [...node.querySelectorAll(".poll-fields input:checked")]
+      .map((input) => Number(input.value));
+    switch (poll.kind) {
+      case "rating":
+        return checked.length ? { data: { rating: checked[0] } }
+          : { problem: t("Choose a rating first.") };
+      case "ranking":
+        return { data: { ranking: [...node.order] } };
+      case "words": {
+        const words = [...node.querySelectorAll(".poll-word-field input")]
+          .map((input) => input.value.trim()).filter(Boolean);
+        return words.length ? { data: { words } } : { problem: t("Write at least one word first.") };
+      }
+      case "text": {
+        const text = node.querySelector(".poll-fields textarea").value.trim();
+        return text ? { data: { text } } : { problem: t("Write your answer first.") };
+      }
+      default:
+        if (!checked.length) {
+          return { problem: poll.multiple ? t("Choose at least one answer first.")
+            : t("Choose an answer first.") };
+        }
+        return { data: { choices: checked } };
+    }
+  }
+
+  // Show the ballot cast in the form's fields (when the viewer is not changing it).
+  function showBallot(node, poll, mine) {
+    if (poll.kind === "ranking") {
+      if (mine.length === poll.options.length) node.order = [...mine];
+    } else if (poll.kind === "words") {
+      node.querySelectorAll(".poll-word-field input").forEach((input, index) => {
+        input.value = mine[index] || "";
+      });
+    } else if (poll.kind !== "text") {
+      for (const input of node.querySelectorAll(".poll-fields input")) {
+        input.checked = mine.includes(Number(input.value));
+      }
+    }
   }
 
   function updateForm(node, poll) {
     const mine = polls.mine.get(poll.id) || [];
-    const voted = mine.length > 0;
-    const allowed = mayVote();
-    const choosing = allowed && (!voted || editing);
+    const answers = poll.kind === "text";
+    const voted = !answers && hasBallot(mine);
+    const refusal = outside(poll, polls.me);
+    const allowed = mayVote() && !refusal;
+    const full = answers && mine.length >= MAX_ANSWERS;
+    const choosing = allowed && !full && (!voted || editing);
     node.classList.toggle("voted", voted && !editing);
     node.querySelector(".poll-fields").disabled = !choosing;
-    // While choosing, the boxes are the viewer's; otherwise they show the ballot cast.
-    if (!choosing) {
-      for (const input of node.querySelectorAll("input")) {
-        input.checked = mine.includes(Number(input.value));
-      }
-    }
+    if (!choosing) showBallot(node, poll, mine);
+    if (poll.kind === "ranking") drawOrder(node, poll);
     for (const item of node.querySelectorAll(".poll-choice")) {
-      item.classList.toggle("mine", mine.includes(Number(item.querySelector("input").value)));
+      const value = Number(item.querySelector("input").value);
+      item.classList.toggle("mine", voted && mine.includes(value));
     }
-    node.querySelector(".poll-vote").hidden = !choosing;
-    node.querySelector(".poll-vote").textContent = voted ? t("Save my new vote") : t("Vote");
+    const send = node.querySelector(".poll-vote");
+    send.hidden = !choosing;
+    send.textContent = answers ? t("Send my answer") : voted ? t("Save my new vote") : t("Vote");
     node.querySelector(".poll-change").hidden = !(allowed && voted && !editing);
     node.querySelector(".poll-takeback").hidden = !(allowed && voted);
-    node.querySelector(".poll-signin").hidden = allowed;
-    const results = node.querySelector(".poll-results");
+    const signin = node.querySelector(".poll-signin");
+    setText(signin, !mayVote() ? t("Sign in with your personal link to vote.")
+      : refusal || (full ? t("You have sent {max} answers: thank you.", { max: MAX_ANSWERS }) : ""));
+    signin.hidden = !signin.textContent;
+    const cast = node.querySelector(".poll-cast");
+    const by = polls.castBy.get(poll.id);
+    setText(cast, voted && poll.audience === "delegation" && polls.me.delegation
+      ? t("{delegation} voted (ballot cast by {name}).",
+          { delegation: polls.me.delegation.name, name: by || "" }) : "");
+    cast.hidden = !cast.textContent;
+    drawMyAnswers(node.querySelector(".poll-my-answers"), answers ? mine : []);
+    const chart = node.querySelector(".poll-chart");
     const later = node.querySelector(".poll-later");
     const counted = hasCounts(poll);
-    results.hidden = !counted;
+    chart.hidden = !counted;
     later.hidden = counted;
     setText(later, t("Results will be shown when the poll closes."));
     setText(node.querySelector(".poll-total"), counted ? ballotsText(poll.total) : "");
-    if (counted) drawResults(results, poll, { chosen: mine });
+    if (counted) drawChart(chart, poll, { chosen: voted ? mine : [] });
+  }
+
+  function drawMyAnswers(list, answers) {
+    list.hidden = !answers.length;
+    list.replaceChildren(...answers.map((answer) => el("li", { className: `poll-my-answer ${answer.status}` },
+      el("span", { className: "poll-answer-text", text: answer.text }), " ",
+      el("span", { className: `mark mark-${answer.status}`,
+                   text: (STATUS[answer.status] || STATUS.pending)() }))));
   }
 
   function showStatus(node, text, isError = false) {
@@ -146,33 +342,40 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
     status.classList.toggle("error", isError);
   }
 
-  async function vote(pollId, choices) {
+  async function vote(pollId, data) {
     const node = form;
     const poll = polls.polls.get(pollId);
     if (!node || !poll || sending) return;
-    const takeBack = choices.length === 0;
-    if (takeBack && !polls.mine.has(pollId)) {
-      showStatus(node, poll.multiple ? t("Choose at least one answer first.")
-        : t("Choose an answer first."), true);
-      const first = node.querySelector("input");
-      if (first) first.focus();
-      return;
-    }
+    const takeBack = Object.keys(data).length === 0;
+    if (takeBack && !polls.mine.has(pollId)) return;
     sending = true; // buttons stay enabled: a disabled button would drop the focus
     showStatus(node, t("Sending…"));
     try {
-      const result = await socket.call("poll.vote", { poll: pollId, choices });
-      polls.setMine(pollId, result.ballot);
+      const result = await socket.call("poll.vote", { poll: pollId, ...data });
+      if (poll.kind === "text") {
+        const mine = polls.mine.get(pollId) || [];
+        if (!mine.some((answer) => answer.id === result.entry)) {
+          polls.setMine(pollId, [...mine, { id: result.entry, text: data.text, status: result.status }]);
+        }
+        node.querySelector(".poll-fields textarea").value = "";
+      } else {
+        // Words come back as their keys; the words as written show until the push.
+        polls.setMine(pollId, poll.kind === "words" && data.words ? data.words : result.ballot);
+      }
       // After taking a vote back the form is open again for a new one.
       editing = takeBack;
       render();
-      showStatus(node, takeBack ? t("Your vote was taken back.") : t("Thank you! Your vote is counted."));
+      showStatus(node, poll.kind === "text" ? t("Thank you! A moderator will read your answer.")
+        : takeBack ? t("Your vote was taken back.") : t("Thank you! Your vote is counted."));
       if (takeBack) {
-        for (const input of node.querySelectorAll("input")) input.checked = false;
+        for (const input of node.querySelectorAll(".poll-fields input")) {
+          input.checked = false;
+          if (input.type === "text") input.value = "";
+        }
       }
       // The button that had the focus may be hidden now: keep the focus in the form.
       if (!node.contains(document.activeElement) || document.activeElement.hidden) {
-        const next = [...node.querySelectorAll("button, input")]
+        const next = [...node.querySelectorAll("button, input, textarea")]
           .find((candidate) => !candidate.hidden && !candidate.disabled
             && candidate.getClientRects().length > 0);
         if (next) next.focus();
@@ -188,10 +391,11 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
 
   function closedItem(poll) {
     const heading = `poll-closed-${poll.id}`;
-    return el("li", { className: "poll-closed" },
+    return el("li", { className: "poll-closed", dataset: { kind: poll.kind } },
       el("h3", { className: "poll-question", attrs: { id: heading } }),
       el("p", { className: "poll-total" }),
-      el("ol", { className: "poll-results", attrs: { "aria-labelledby": heading } }));
+      el("p", { className: "poll-verdict" }),
+      el("div", { className: "poll-chart", attrs: { role: "group", "aria-labelledby": heading } }));
   }
 
   function updateClosed(li, poll) {
@@ -199,8 +403,28 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
     const counted = hasCounts(poll);
     setText(li.querySelector(".poll-total"), counted
       ? `${t("Final results")} · ${ballotsText(poll.total)}` : "");
-    if (counted) drawResults(li.querySelector(".poll-results"), poll,
-                             { chosen: polls.mine.get(poll.id) || [] });
+    const mine = polls.mine.get(poll.id) || [];
+    const verdict = li.querySelector(".poll-verdict");
+    let text = "";
+    if (poll.kind === "quiz" && Array.isArray(poll.correct) && hasBallot(mine)) {
+      const right = mine.length === poll.correct.length && mine.every((c) => poll.correct.includes(c));
+      text = right ? t("Your answer was right.") : t("Your answer was not the right one.");
+      verdict.classList.toggle("right", right);
+    }
+    setText(verdict, text);
+    verdict.hidden = !text;
+    if (counted) drawChart(li.querySelector(".poll-chart"), poll,
+                           { chosen: poll.kind === "text" ? [] : mine });
+  }
+
+  // -- quizzes ---------------------------------------------------------------------------------
+
+  function renderQuiz() {
+    const { score, count } = quizScore(polls);
+    quiz.hidden = !count;
+    if (!count) return;
+    setText($("poll-my-score"), t("Your score: {score} of {count}", { score, count }));
+    drawLeaderboard($("poll-leaderboard"), polls.leaderboard);
   }
 
   render();

@@ -1,29 +1,39 @@
-// The polls tool of a session's moderator panel: prepare a poll, open it, close it,
-// show it on the stage display or take it off; live counts and ballots for every poll.
+// The polls tool of a session's moderator panel: prepare a poll of any kind, for an
+// audience, in up to three languages; open it, close it, show it on the stage display or
+// take it off; live results for every poll; approve or dismiss the words of a cloud and
+// the open answers before they show.
 //
 // Refusals go through the panel's ``send``, so they show where the Q&A tool shows its own.
 
-import { t } from "./i18n.js";
-import { ballotsText, drawResults, PollRoom, pollText, setText } from "./polls.js";
+import { lang, t } from "./i18n.js";
+import { audienceText } from "./polls_live.js";
+import { drawChart } from "./poll_charts.js";
+import { ballotsText, PollRoom, pollText, setText } from "./polls.js";
 import { el, reconcile } from "./qa.js";
 
 const MIN_OPTIONS = 2;
 const MAX_OPTIONS = 10;
 const MAX_OPTION = 120;
 const STATUS = { draft: "Draft", open: "Voting open", closed: "Voting closed" };
+const KIND = { choice: "Choice", rating: "Rating scale", ranking: "Ranking", words: "Word cloud",
+               text: "Open answers", quiz: "Quiz" };
+const WITH_OPTIONS = new Set(["choice", "ranking", "quiz"]);
+const LANGUAGES = ["fr", "es", "en"];
+const CORRECT = "*"; // a quiz's correct answers start with it
 
 export function mountPollPanel(socket, sessionId, { send, say }) {
-  const polls = new PollRoom(socket, sessionId);
+  const polls = new PollRoom(socket, sessionId, { staff: true });
   const $ = (id) => document.getElementById(id);
   const form = $("poll-new");
+  const kind = $("poll-kind");
   const question = $("poll-question");
   const options = $("poll-options");
   const status = $("poll-new-status");
   const list = $("m-polls");
 
   polls.addEventListener("change", (event) => {
-    const { kind, poll, was } = event.detail;
-    if (kind === "changed" && poll && was === "open" && poll.status === "closed") {
+    const { kind: change, poll, was } = event.detail;
+    if (change === "changed" && poll && was === "open" && poll.status === "closed") {
       say(t("Poll closed: {question}", { question: pollText(poll.question, poll) }));
     }
     render();
@@ -38,47 +48,89 @@ export function mountPollPanel(socket, sessionId, { send, say }) {
 
   // -- preparing a poll ------------------------------------------------------------------------
 
+  // Only the fields of the chosen kind show.
+  function showKindFields() {
+    const chosen = kind.value;
+    for (const node of form.querySelectorAll("[data-kinds]")) {
+      node.hidden = !node.dataset.kinds.split(" ").includes(chosen);
+    }
+    // A quiz's counts would give its answer away: its results wait for the end.
+    form.elements.results.value = chosen === "quiz" ? "closed" : "live";
+  }
+  kind.addEventListener("change", showKindFields);
+  showKindFields();
+
   function showStatus(text, isError = false) {
     status.textContent = text;
     status.classList.toggle("error", isError);
   }
 
-  // The options as the server will take them, or the reason they cannot be sent.
-  function optionLines() {
-    const lines = options.value.split("\n").map((line) => line.trim()).filter(Boolean);
-    if (lines.length < MIN_OPTIONS || lines.length > MAX_OPTIONS) {
+  function lines(field) {
+    return field.value.split("\n").map((line) => line.trim()).filter(Boolean);
+  }
+
+  // The texts and options as the server will take them, or the reason and the field to fix.
+  function readForm() {
+    const chosen = kind.value;
+    const texts = { [lang]: question.value.trim() };
+    if (!texts[lang]) return { problem: t("Write the question first."), field: question };
+    const data = { session: sessionId, kind: chosen, language: lang,
+                   audience: form.elements.audience.value || "everyone",
+                   results: form.elements.results.value || "live" };
+    for (const other of LANGUAGES.filter((code) => code !== lang)) {
+      const text = form.elements[`question-${other}`].value.trim();
+      if (text) texts[other] = text;
+    }
+    data.question = texts;
+    if (chosen === "rating") data.scale = Number(form.elements.scale.value);
+    if (chosen === "choice" || chosen === "quiz") data.multiple = form.elements.multiple.checked;
+    if (!WITH_OPTIONS.has(chosen)) return { data };
+    const main = lines(options);
+    if (main.length < MIN_OPTIONS || main.length > MAX_OPTIONS) {
       return { problem: t("Write between {min} and {max} answers, one per line.",
-                          { min: MIN_OPTIONS, max: MAX_OPTIONS }) };
+                          { min: MIN_OPTIONS, max: MAX_OPTIONS }), field: options };
     }
-    if (lines.some((line) => line.length > MAX_OPTION)) {
-      return { problem: t("An answer is longer than {max} characters.", { max: MAX_OPTION }) };
+    const correct = main.map((line, index) => (line.startsWith(CORRECT) ? index : -1))
+      .filter((index) => index >= 0);
+    const per = { [lang]: main.map((line) => line.replace(/^\*\s*/, "")) };
+    for (const other of LANGUAGES.filter((code) => code !== lang)) {
+      const field = form.elements[`options-${other}`];
+      const translated = lines(field).map((line) => line.replace(/^\*\s*/, ""));
+      if (!translated.length) continue;
+      if (translated.length !== main.length) {
+        return { problem: t("Write the answers in every language in the same order, one per line ({count} answers).",
+                            { count: main.length }), field };
+      }
+      per[other] = translated;
     }
-    return { lines };
+    if (Object.values(per).some((texts) => texts.some((line) => line.length > MAX_OPTION))) {
+      return { problem: t("An answer is longer than {max} characters.", { max: MAX_OPTION }),
+               field: options };
+    }
+    data.options = main.map((_, index) => Object.fromEntries(
+      Object.entries(per).map(([code, texts]) => [code, texts[index]])));
+    if (chosen === "quiz") {
+      if (!correct.length) {
+        return { problem: t("Start the correct answer’s line with *."), field: options };
+      }
+      data.correct = correct;
+      data.multiple = data.multiple || correct.length > 1;
+    }
+    return { data };
   }
 
   let creating = false;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const text = question.value.trim();
-    if (!text) {
-      showStatus(t("Write the question first."), true);
-      question.focus();
-      return;
-    }
-    const { lines, problem } = optionLines();
+    const { data, problem, field } = readForm();
     if (problem) {
       showStatus(problem, true);
-      options.focus();
+      field.focus();
       return;
     }
     if (creating) return;
     creating = true;
     showStatus(t("Sending…"));
-    const data = {
-      session: sessionId, question: text, options: lines,
-      multiple: form.elements.multiple.checked,
-      results: form.elements.results.value || "live",
-    };
     const result = await send("poll.create", data);
     creating = false;
     if (!result) {
@@ -86,14 +138,15 @@ export function mountPollPanel(socket, sessionId, { send, say }) {
       return;
     }
     form.reset();
+    showKindFields();
     showStatus(t("Poll prepared: open it when the room is ready."));
   });
 
   // -- the list --------------------------------------------------------------------------------
 
-  function button(text, action, className = "") {
+  function button(text, action, className = "", dataset = {}) {
     return el("button", { className: `act ${className}`.trim(), text, attrs: { type: "button" },
-                          dataset: { action } });
+                          dataset: { action, ...dataset } });
   }
 
   function pollItem(poll) {
@@ -102,20 +155,26 @@ export function mountPollPanel(socket, sessionId, { send, say }) {
       button(t("Open the poll"), "open", "ok"),
       button(t("Close the poll"), "close", "bad"),
       button(t("Show on stage"), "show", "stage"));
-    actions.addEventListener("click", (event) => {
-      const target = event.target.closest("button[data-action]");
-      if (target) act(target.dataset.action, poll.id);
-    });
-    return el("li", { className: "poll-item" },
+    const moderation = el("div", { className: "poll-moderation", attrs: { hidden: true } },
+      el("h4", { className: "poll-waiting-title" }),
+      button(t("Approve all waiting"), "approve-all", "ok"),
+      el("ul", { className: "poll-waiting" }));
+    const item = el("li", { className: "poll-item", dataset: { kind: poll.kind } },
       el("p", { className: "q-marks" }),
       el("h3", { className: "poll-question", attrs: { id: heading } }),
       el("p", { className: "poll-total" }),
-      el("ol", { className: "poll-results", attrs: { "aria-labelledby": heading } }),
+      el("div", { className: "poll-chart", attrs: { role: "group", "aria-labelledby": heading } }),
+      moderation,
       actions);
+    item.addEventListener("click", (event) => {
+      const target = event.target.closest("button[data-action]");
+      if (target) act(target.dataset.action, poll.id, target.dataset.entry);
+    });
+    return item;
   }
 
-  function mark(text, kind) {
-    return el("span", { className: `mark mark-${kind}`, text });
+  function mark(text, kindName) {
+    return el("span", { className: `mark mark-${kindName}`, text });
   }
 
   function updateItem(li, poll) {
@@ -124,16 +183,22 @@ export function mountPollPanel(socket, sessionId, { send, say }) {
     li.classList.toggle("on-stage", onStage);
     const marks = [mark(t(STATUS[poll.status] || poll.status), `poll-${poll.status}`)];
     if (onStage) marks.push(mark(t("On stage now"), "stage"));
-    marks.push(mark(poll.multiple ? t("Several answers") : t("One answer"), "kind"));
+    marks.push(mark(t(KIND[poll.kind] || poll.kind), "kind"));
+    if (poll.kind === "choice" || poll.kind === "quiz") {
+      marks.push(mark(poll.multiple ? t("Several answers") : t("One answer"), "kind"));
+    }
+    if (poll.audience && poll.audience !== "everyone") marks.push(mark(audienceText(poll), "kind"));
     if (poll.results === "closed") marks.push(mark(t("Results at the end"), "kind"));
     li.querySelector(".q-marks").replaceChildren(...marks);
     setText(li.querySelector(".poll-question"), pollText(poll.question, poll));
-    // Staff always get the counts; a copy without them is drawn as zeroes until they come.
-    const counts = poll.counts || poll.options.map(() => 0);
+    // Staff always get the figures; a copy without them is drawn as zeroes until they come.
+    const size = poll.kind === "rating" ? poll.scale : poll.options.length;
+    const counts = poll.counts || Array(size).fill(0);
     const total = typeof poll.total === "number" ? poll.total : 0;
     setText(li.querySelector(".poll-total"), ballotsText(total));
-    drawResults(li.querySelector(".poll-results"), { ...poll, counts, total });
-    const show = (action, visible) => { li.querySelector(`[data-action=${action}]`).hidden = !visible; };
+    drawChart(li.querySelector(".poll-chart"), { ...poll, counts, total });
+    drawModeration(li.querySelector(".poll-moderation"), poll);
+    const show = (action, visible) => { li.querySelector(`.q-actions [data-action=${action}]`).hidden = !visible; };
     show("open", poll.status !== "open");
     show("close", poll.status === "open");
     show("show", poll.status !== "draft");
@@ -144,13 +209,55 @@ export function mountPollPanel(socket, sessionId, { send, say }) {
     stage.classList.toggle("active", onStage);
   }
 
-  async function act(action, id) {
+  // Words and answers that wait (or were dismissed): each with its verdict buttons.
+  function drawModeration(box, poll) {
+    const words = poll.kind === "words";
+    box.hidden = !(words || poll.kind === "text");
+    if (box.hidden) return;
+    const items = (words ? poll.words : poll.entries) || [];
+    // Words most sent first; answers oldest first, as a queue.
+    const waiting = items.filter((item) => item.status !== "approved" && (!words || item.count > 0))
+      .sort(words ? (x, y) => (y.count - x.count) || x.key.localeCompare(y.key) : (x, y) => x.at - y.at);
+    const pending = waiting.filter((item) => item.status === "pending");
+    setText(box.querySelector(".poll-waiting-title"),
+            t("Waiting for moderation ({count})", { count: pending.length }));
+    box.querySelector("[data-action=approve-all]").hidden = !pending.some((item) => !item.filtered);
+    const key = words ? "key" : "id";
+    const focused = box.contains(document.activeElement) ? document.activeElement.dataset : null;
+    box.querySelector(".poll-waiting").replaceChildren(...waiting.map((item) => {
+      const text = words ? `${item.text} (${item.count})` : item.text;
+      const marks = [];
+      if (item.filtered) marks.push(mark(t("Caught by the word filter"), "filtered"));
+      if (item.status === "dismissed") marks.push(mark(t("Dismissed"), "dismissed"));
+      return el("li", { className: `poll-entry ${item.status}`, dataset: { entry: item[key] } },
+        el("span", { className: "poll-entry-text", text }),
+        words ? "" : el("span", { className: "poll-entry-by", text: ` — ${item.name}` }),
+        " ", ...marks,
+        el("span", { className: "poll-entry-actions" },
+          button(t("Approve"), "approve", "ok", { entry: item[key] }),
+          item.status === "dismissed" ? "" : button(t("Dismiss"), "dismiss", "bad", { entry: item[key] })));
+    }));
+    // The list is drawn again with each tick: the focus stays on the same button, or the
+    // next entry's once an entry has left the list.
+    if (focused && focused.entry !== undefined) {
+      const buttons = [...box.querySelectorAll("button[data-entry]")];
+      const same = buttons.find((b) => b.dataset.entry === focused.entry
+        && b.dataset.action === focused.action);
+      const next = same || buttons.find((b) => b.dataset.action === focused.action) || buttons[0];
+      (next || box.closest(".poll-item").querySelector(".q-actions button:not([hidden])")).focus();
+    }
+  }
+
+  async function act(action, id, entry) {
     switch (action) {
       case "open": return send("poll.open", { poll: id });
       case "close": return send("poll.close", { poll: id });
       case "show":
         return polls.shown === id ? send("poll.show", { session: sessionId })
           : send("poll.show", { session: sessionId, poll: id });
+      case "approve": case "dismiss":
+        return send("poll.moderate", { poll: id, entry, verdict: action });
+      case "approve-all": return send("poll.moderate", { poll: id, verdict: "approve" });
       default: return null;
     }
   }

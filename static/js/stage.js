@@ -7,7 +7,8 @@ import { AgendaStore } from "./agenda.js";
 import { announcementText } from "./announcements.js";
 import { clock, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
-import { ballotsText, drawResults, hasCounts, PollRoom, pollText } from "./polls.js";
+import { drawChart, drawLeaderboard } from "./poll_charts.js";
+import { ballotsText, hasCounts, PollRoom, pollText } from "./polls.js";
 import { qrSvg } from "./qr.js";
 import { Wall } from "./signatory_wall.js";
 import { Socket } from "./socket.js";
@@ -221,18 +222,23 @@ function renderPoll(poll) {
   if (!pollFigure || pollFigure.dataset.poll !== poll.id || !body.contains(pollFigure)) {
     const question = pollText(poll.question, poll);
     const size = question.length <= 90 ? "xl" : question.length <= 200 ? "l" : "m";
-    pollFigure = el("figure", { className: `stage-poll size-${size}`, dataset: { poll: poll.id } },
+    pollFigure = el("figure", { className: `stage-poll size-${size}`,
+                                dataset: { poll: poll.id, kind: poll.kind } },
       el("p", { className: "stage-poll-state" }),
       el("figcaption", { className: "stage-poll-question", text: question }),
-      el("ol", { className: "poll-results stage-poll-results" }),
+      el("div", { className: "poll-chart stage-poll-results" }),
       el("p", { className: "stage-poll-later" }),
-      el("p", { className: "stage-poll-total" }));
+      el("p", { className: "stage-poll-total" }),
+      el("div", { className: "stage-poll-leaders", attrs: { hidden: true } },
+        el("p", { className: "stage-poll-leaders-title", text: t("Quiz leaderboard") }),
+        el("ol", { className: "poll-leaderboard" })));
     body.replaceChildren(pollFigure);
   }
   pollFigure.dataset.status = poll.status;
-  pollFigure.dataset.options = String(poll.options.length);
+  pollFigure.dataset.options = String(poll.kind === "rating" ? poll.scale : poll.options.length);
   pollFigure.querySelector(".stage-poll-state").textContent = poll.status === "closed"
-    ? t("Final results") : t("Vote now on your phone");
+    ? t("Final results") : poll.kind === "words" || poll.kind === "text"
+      ? t("Answer now on your phone") : t("Vote now on your phone");
   const counted = hasCounts(poll);
   const results = pollFigure.querySelector(".stage-poll-results");
   const later = pollFigure.querySelector(".stage-poll-later");
@@ -240,7 +246,11 @@ function renderPoll(poll) {
   later.hidden = counted;
   later.textContent = counted ? "" : t("Results will be shown when the poll closes.");
   pollFigure.querySelector(".stage-poll-total").textContent = counted ? ballotsText(poll.total) : "";
-  if (counted) drawResults(results, poll);
+  if (counted) drawChart(results, poll);
+  // A closed quiz: its answer is marked in the bars, the best scores of the session below.
+  const leaders = pollFigure.querySelector(".stage-poll-leaders");
+  leaders.hidden = !(poll.kind === "quiz" && poll.status === "closed" && polls.leaderboard.length);
+  if (!leaders.hidden) drawLeaderboard(leaders.querySelector("ol"), polls.leaderboard);
 }
 
 function topItem(question) {
