@@ -31,9 +31,17 @@ def check_fits(kind: Kind, audience: Audience) -> None:
 
 
 def on_site(state: EventState, principal: str) -> bool:
-    """Whether the person of ``principal`` has checked in at the venue."""
-    registration = state.attendance.by_principal.get(principal)
-    return registration is not None and registration in state.attendance.checkins
+    """Whether the person of ``principal`` is at the venue: checked in, and not checked
+    out since (their last door scan is not a check-out)."""
+    return at_venue(state, state.attendance.by_principal.get(principal))
+
+
+def at_venue(state: EventState, registration: str | None) -> bool:
+    attendance = state.attendance
+    if registration is None or registration not in attendance.checkins:
+        return False
+    moves = attendance.moves.get(registration)
+    return not (moves and moves[-1].kind == "out" and moves[-1].session is None)
 
 
 def voter(state: EventState, poll: Poll, actor: Actor) -> tuple[str, str]:
@@ -89,12 +97,11 @@ def sharing(state: EventState, poll: Poll, voted: dict[str, Any]) -> list[str]:
 
 
 def present(state: EventState, delegation: Delegation, session: str) -> bool:
-    """A delegation is present when one of its delegates is checked in at the venue or
-    follows ``session`` online."""
-    checkins = state.attendance.checkins
-    online = state.attendance.online.get(session, {})
+    """A delegation is present when one of its delegates is at the venue or follows
+    ``session`` online now."""
+    watching = state.attendance.watching.get(session, set())
     registrations = state.attendance.registrations
-    return any(r in checkins or (r in registrations and registrations[r].principal in online)
+    return any(at_venue(state, r) or (r in registrations and registrations[r].principal in watching)
                for r in delegation.members)
 
 

@@ -268,6 +268,9 @@ def test_an_on_site_poll_takes_the_ballots_of_people_checked_in_only():
     register_and_check_in(driver, ATTENDEE.id, "B-1")
     assert vote(driver, poll, choices=[0])["ok"]
     assert view(driver, ATTENDEE, poll)[1]["me"]["on_site"] is True
+    # Checked out of the venue: not on site any more.
+    assert driver.send("checkout.scan", {"badge": "B-1"}, actor=KIOSK)["ok"]
+    assert refused(lambda: vote(driver, poll, choices=[1])) == "poll.not-in-audience"
     assert refused(lambda: vote(driver, poll, choices=[0], actor=MODERATOR)) == (
         "poll.not-in-audience")
 
