@@ -10,6 +10,7 @@ import rencontre.cities.roster  # noqa: F401
 import rencontre.rooms.announcements  # noqa: F401
 import rencontre.rooms.polls  # noqa: F401
 import rencontre.rooms.qa  # noqa: F401
+import rencontre.rooms.reactions  # noqa: F401
 import rencontre.schedule.agenda  # noqa: F401
 import rencontre.schedule.changes  # noqa: F401
 import rencontre.schedule.commands  # noqa: F401

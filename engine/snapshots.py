@@ -12,6 +12,7 @@ from rencontre.engine.state import EventState
 from rencontre.rooms.announcements import visible
 from rencontre.rooms.polls import polls_snapshot
 from rencontre.rooms.qa import qa_snapshot
+from rencontre.rooms.reactions import reactions_snapshot
 
 RECENT_CHANGES = 100
 
@@ -55,6 +56,7 @@ def room_snapshot(state: EventState, room: str, actor: Actor | None, now: float)
         "announcements": visible(state, room, now),
         "qa": qa_snapshot(state, room, actor),
         "polls": polls_snapshot(state, room, actor, is_staff(actor)),
+        "reactions": reactions_snapshot(state, room),
     }
 
 

@@ -13,6 +13,7 @@ from rencontre.engine.outcomes import Outcomes
 from rencontre.rooms.announcements import Board
 from rencontre.rooms.polls import Polls
 from rencontre.rooms.qa import QA
+from rencontre.rooms.reactions import Reactions
 from rencontre.schedule.agenda import Agendas
 from rencontre.schedule.model import Programme
 
@@ -37,6 +38,7 @@ class EventState:
     announcements: Board = field(default_factory=Board)
     qa: QA = field(default_factory=QA)
     polls: Polls = field(default_factory=Polls)
+    reactions: Reactions = field(default_factory=Reactions)
     attendance: Attendance = field(default_factory=Attendance)
     delegations: Delegations = field(default_factory=Delegations)
     declaration: Declaration = field(default_factory=Declaration)

@@ -2,6 +2,7 @@
 
 import { AgendaStore } from "./agenda.js";
 import { mountAnnouncements } from "./announcements.js";
+import { Burst, ReactionCounts, mountReactionButtons } from "./reactions.js";
 import { bothClocks, clock, day, lang, localized, showConnection, t } from "./i18n.js";
 import {
   QARoom, el, errorText, newest, qaStateText, ranked, reconcile, votesText,
@@ -55,6 +56,15 @@ const polls = mountLivePolls(socket, sessionId, { mayVote: () => mayAsk() });
 mountPlayer(socket, sessionId);
 // The event's announcements and this room's, newest first; each new one is said once.
 mountAnnouncements(socket, { accept: (a) => !a.room || a.room === sessionId, keep: true });
+
+// Reactions: send one; see everyone's rise (remote attendees feel the room).
+const reactions = mountReactionButtons(socket, sessionId, document.getElementById("react-buttons"),
+  document.getElementById("react-status"), {
+    mayReact: () => mayAsk() && room.ready && !["ended", "cancelled"].includes(
+      room.session && room.session.status),
+  });
+const burst = new Burst(document.getElementById("live-burst"));
+new ReactionCounts(socket, sessionId).addEventListener("change", (e) => burst.add(e.detail));
 
 // A change to this session (delayed, moved, started…) is said in the page's news line.
 const liveNews = document.getElementById("l-news");
@@ -125,6 +135,7 @@ function mayAsk() {
 }
 
 function renderForm() {
+  reactions.render();
   form.hidden = helloDone && !mayAsk();
   // Visitors who have not signed in (the event takes guests) may read but not ask.
   signIn.hidden = !(helloDone && me === null);

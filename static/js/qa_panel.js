@@ -5,6 +5,7 @@ import { clock, day, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, errorText, qaStateText, ranked, reconcile, votesText } from "./qa.js";
 import { mountPollPanel } from "./polls_panel.js";
 import { pollText } from "./polls.js";
+import { Burst, KINDS, ReactionCounts, SYMBOLS, reactionLabel } from "./reactions.js";
 import { Socket } from "./socket.js";
 import { mountStreamControls } from "./stream_controls.js";
 
@@ -36,6 +37,18 @@ socket.addEventListener("state", (event) => {
     joined = true;
     socket.join(sessionId).catch(showError);
   }
+});
+
+// Reactions: the session's totals per kind, and a small burst as they grow.
+const totals = document.getElementById("reaction-totals");
+const panelBurst = new Burst(document.getElementById("panel-burst"));
+const reactionCounts = new ReactionCounts(socket, sessionId);
+reactionCounts.addEventListener("change", (event) => {
+  panelBurst.add(event.detail);
+  totals.replaceChildren(...KINDS.map((kind) => el("li", { dataset: { kind } },
+    el("span", { text: SYMBOLS[kind], attrs: { "aria-hidden": "true" } }), " ",
+    el("span", { className: "sr-only", text: `${reactionLabel(kind)}: ` }),
+    el("span", { className: "n", text: String(reactionCounts.counts[kind]) }))));
 });
 
 room.addEventListener("change", (event) => {

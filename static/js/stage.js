@@ -5,6 +5,7 @@
 
 import { AgendaStore } from "./agenda.js";
 import { announcementText } from "./announcements.js";
+import { Burst, ReactionCounts } from "./reactions.js";
 import { clock, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
 import { drawChart, drawLeaderboard } from "./poll_charts.js";
@@ -26,6 +27,10 @@ const clockLine = document.getElementById("stage-clock");
 const socket = new Socket({ hello: { lang } });
 const room = new QARoom(socket, null);
 const polls = new PollRoom(socket, null);
+// The hall's reactions rise over the screen as they come, coalesced five times a second.
+const reactionCounts = new ReactionCounts(socket, null);
+const burst = new Burst(document.getElementById("stage-burst"));
+reactionCounts.addEventListener("change", (e) => burst.add(e.detail));
 // Once signing has opened, the signatory wall takes the screen.
 new Wall(socket, document.getElementById("signatory-wall"), { stage: true })
   .addEventListener("visibility", (event) => {
@@ -80,6 +85,7 @@ async function follow() {
   joined = id;
   room.follow(id);
   polls.follow(id);
+  reactionCounts.follow(id);
   announcements = [];
   news = null;
   render();

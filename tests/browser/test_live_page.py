@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.pages import connected
+from tests.browser.pages import connected, sign_in_moderator
 from tests.integration.wsclient import Client
 
 pytestmark = pytest.mark.browser
@@ -122,4 +122,51 @@ async def test_announcements_changes_and_verdicts_reach_a_remote_attendee(
     await organiser.call("qa.dismiss", {"question": other["id"]})
     await expect(status).to_have_text("Tu pregunta no fue publicada: “Pregunta fuera de tema”")
     await screenshot(live, "live-es-tokyo")
+    assert not page_errors, page_errors
+
+
+async def test_reactions_rise_on_stage_and_add_up_for_the_moderator(
+        start_server, new_page, page_errors) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("session.start", {"session": SESSION})
+    stage = await new_page()
+    await stage.set_viewport_size({"width": 1280, "height": 720})
+    await stage.goto(f"{server.url}/stage/plenaria")
+    await expect(stage.locator("#stage")).to_have_attribute("data-mode", "waiting")
+    moderator = await new_page()
+    await sign_in_moderator(moderator, server)
+    await moderator.goto(f"{server.url}/moderator/sessions/{SESSION}")
+    await connected(moderator)
+    applause = moderator.locator('#reaction-totals li[data-kind="applause"] .n')
+    await expect(applause).to_have_text("0")
+
+    live = await new_page(has_touch=True)
+    await live.set_viewport_size({"width": 390, "height": 844})
+    await live.goto(server.attendee_link)
+    await live.goto(f"{server.url}/live/{SESSION}")
+    await connected(live)
+    button = live.get_by_role("button", name="Applause")
+    await button.click()
+    await expect(live.locator("#react-status")).to_have_text("Sent: Applause")
+    # The stage draws the burst (symbols rising), the moderator counts.
+    await expect(stage.locator("#stage-burst .burst-item").first).to_be_attached()
+    await expect(applause).to_have_text("1")
+    # Others clap too, over their own connections: the totals add up, coalesced.
+    for n in range(3):
+        person = await organiser.call("access.grant", {"role": "attendee", "name": f"P{n}"})
+        other = await Client.connect(server.ws_url, person["token"])
+        await other.call("reaction.send", {"session": SESSION, "kind": "applause"})
+        await other.call("reaction.send", {"session": SESSION, "kind": "heart"})
+        await other.close()
+    await expect(applause).to_have_text("4")
+    await expect(moderator.locator('#reaction-totals li[data-kind="heart"] .n')).to_have_text("3")
+    # One person may not flood the hall: the sixth reaction in ten seconds is refused.
+    for _ in range(4):
+        await live.get_by_role("button", name="Laugh").click()
+        await expect(live.locator("#react-status")).to_have_text("Sent: Laugh")
+        await live.locator("#react-status").evaluate("(node) => { node.textContent = ''; }")
+    await live.get_by_role("button", name="Heart").click()
+    await expect(live.locator("#react-status")).to_contain_text("you can react again in")
+    await expect(moderator.locator('#reaction-totals li[data-kind="laugh"] .n')).to_have_text("4")
     assert not page_errors, page_errors
