@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,8 +15,9 @@ from rencontre.engine.messages import Actor
 class Connection:
     """Writes prepared frames straight to the socket, and drops a client that stops reading.
 
-    The write buffer is the only queue: when a client lets it grow past
-    ``send_limit`` bytes the connection is aborted rather than buffered
+    The socket's send buffer (capped, see :func:`bound_kernel_buffer`) and the
+    transport's write buffer are the only queues: when a client lets them hold more
+    than ``send_limit`` bytes the connection is aborted rather than buffered
     without bound. The client reconnects and gets a fresh snapshot.
     """
 
@@ -29,6 +31,7 @@ class Connection:
     max_frame: int = 64 * 1024  # the largest message this client may send
     # Idempotency keys of a connection not signed in: its own namespace, made on first use.
     anonymous: str | None = None
+    kernel_buffer: int = 0  # bytes the socket's send buffer holds at most (counted in the limit)
     visible: bool = True  # the page says so with every heartbeat (online presence)
     # Commands being answered. Most clients are idle: no set until the first command.
     _tasks: set[asyncio.Task[None]] | None = None
@@ -60,8 +63,27 @@ class Connection:
         transport = self.transport
         if transport.is_closing():
             return
-        if transport.get_write_buffer_size() > self.send_limit:
+        # The transport buffers only once the kernel's send buffer is full: both count.
+        if transport.get_write_buffer_size() > self.send_limit - self.kernel_buffer:
             self.dropped = True
             transport.abort()
             return
         transport.write(frame)
+
+
+def bound_kernel_buffer(transport: asyncio.BaseTransport, send_limit: int) -> int:
+    """Cap the socket's send buffer to a quarter of ``send_limit``; return its size.
+
+    Left to itself the kernel grows it to megabytes for a client that read fast once,
+    and a client that stopped reading would hold all that before the send limit saw a
+    byte: the limit must cover everything queued for a client, the kernel's part too.
+    """
+    sock = transport.get_extra_info("socket")
+    if sock is None:
+        return 0
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, max(4096, send_limit // 4))
+        # Linux doubles what it is asked for (its own bookkeeping): read back the real size.
+        return min(sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF), send_limit // 2)
+    except OSError:
+        return 0

@@ -29,7 +29,7 @@ from rencontre.engine.fields import Id, Text, not_text
 from rencontre.engine.messages import N_, Actor, Command, Push, Refusal, Role
 from rencontre.engine.snapshots import event_snapshot, is_staff, may_view, room_snapshot
 from rencontre.engine.text import is_text
-from rencontre.server.connection import Connection
+from rencontre.server.connection import Connection, bound_kernel_buffer
 from rencontre.server.frames import message_frame
 from rencontre.server.hub import Hub
 from rencontre.server.i18n import LANGUAGES, translate
@@ -103,7 +103,8 @@ class Gateway:
         transport = request.transport
         assert transport is not None
         connection = Connection(transport, self.send_limit, lang=request_language(request),
-                                actor=actor, max_frame=limit)
+                                actor=actor, max_frame=limit,
+                                kernel_buffer=bound_kernel_buffer(transport, self.send_limit))
         self.hub.connect(connection)
         try:
             async for message in ws:
