@@ -16,7 +16,11 @@ MAX_WORDS = 3  # words one person may add to a cloud
 MAX_WORD = 40
 MAX_ANSWERS = 3  # open answers one person may send to a poll
 MAX_ANSWER = 280
+MAX_CLOUD = 5000  # distinct words a cloud keeps: people changing words cannot grow it forever
 SCALES = (5, 10)
+# The field of ``poll.vote`` that holds each kind's ballot; the others are refused.
+BALLOT_FIELD = {Kind.CHOICE: "choices", Kind.QUIZ: "choices", Kind.RATING: "rating",
+                Kind.RANKING: "ranking", Kind.WORDS: "words", Kind.TEXT: "text"}
 
 
 def word_key(text: str) -> str:
@@ -31,6 +35,9 @@ def ballot_of(poll: Poll, data: dict[str, Any], mine: int = 0) -> tuple[Any, ...
     ``poll.bad-choice`` for a ballot that does not fit the poll.
     """
     kind = poll.kind
+    field = BALLOT_FIELD[kind]
+    if any(name in data for name in set(BALLOT_FIELD.values()) - {field}):
+        raise Refusal("poll.bad-choice", N_("This poll takes another kind of answer."))
     if kind in (Kind.CHOICE, Kind.QUIZ):
         return _choices(poll, data.get("choices") or [])
     if kind is Kind.RATING:
@@ -47,7 +54,11 @@ def ballot_of(poll: Poll, data: dict[str, Any], mine: int = 0) -> tuple[Any, ...
             raise Refusal("poll.bad-choice", N_("Put every option in order, once each."))
         return tuple(order)
     if kind is Kind.WORDS:
-        return tuple(word_texts(data.get("words") or []))
+        words = word_texts(data.get("words") or [])
+        if len(poll.words) + sum(key not in poll.words for key in words) > MAX_CLOUD:
+            raise Refusal("poll.too-many", N_("This word cloud is full: choose among its words."),
+                          max=MAX_CLOUD)
+        return tuple(words)
     text = data.get("text")
     if not text:
         raise Refusal("poll.bad-choice", N_("Write your answer first."))

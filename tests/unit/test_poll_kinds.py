@@ -6,6 +6,7 @@ import pytest
 
 from rencontre.engine.messages import Actor, Refusal, Role
 from rencontre.engine.snapshots import room_snapshot
+from rencontre.rooms.poll_kinds import MAX_CLOUD
 from tests.unit.helpers import ATTENDEE, KIOSK, MODERATOR, ORGANISER, demo_driver
 
 BEA = Actor("bea", Role.ATTENDEE, "Bea")
@@ -133,6 +134,27 @@ def test_a_cloud_ballot_holds_three_words_and_replaces_the_last():
     counts = {w["key"]: w["count"] for w in view(driver, MODERATOR, poll)[0]["words"]}
     assert counts == {"sol": 1, "mar": 0}
     assert view(driver, ATTENDEE, poll)[1]["mine"] == {poll: ["sol"]}
+
+
+def test_a_ballot_of_another_kind_is_refused_rather_than_taken_as_a_take_back():
+    driver = demo_driver()
+    rating = make(driver, "rating")
+    vote(driver, rating, rating=3)
+    assert refused(lambda: vote(driver, rating, choices=[2])) == "poll.bad-choice"
+    assert refused(lambda: vote(driver, rating, words=["x"])) == "poll.bad-choice"
+    assert view(driver, MODERATOR, rating)[0]["total"] == 1
+
+
+def test_a_full_cloud_takes_its_known_words_only():
+    driver = demo_driver()
+    poll = make(driver, "words")
+    for n in range(MAX_CLOUD // 3):
+        voter = Actor(f"v{n}", Role.ATTENDEE, f"V{n}")
+        vote(driver, poll, voter, words=[f"w{3 * n}", f"w{3 * n + 1}", f"w{3 * n + 2}"])
+    vote(driver, poll, words=[f"x{n}" for n in range(MAX_CLOUD % 3)])
+    assert len(driver.state.polls.by_id[poll].words) == MAX_CLOUD
+    assert refused(lambda: vote(driver, poll, words=["rio"], actor=BEA)) == "poll.too-many"
+    assert vote(driver, poll, words=["W1"], actor=BEA)["ok"]
 
 
 def test_cloud_pushes_are_coalesced_and_the_room_gets_approved_words_only():
