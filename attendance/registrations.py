@@ -27,6 +27,8 @@ PERSON = {
     "name": Text(max=120), "organisation": Text(min=0, max=120, optional=True),
     "city": Text(min=0, max=80, optional=True), "kind": Choice(values=KINDS, optional=True),
     "badge": Id(optional=True), "principal": Id(optional=True),
+    # The language of their certificate (fr, es or en); else the event's first language.
+    "language": Choice(values=("fr", "es", "en"), optional=True),
 }
 
 
@@ -40,6 +42,7 @@ class Registration:
     city: str = ""
     principal: str | None = None
     registered_at: float = 0.0
+    language: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "organisation": self.organisation,

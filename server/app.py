@@ -9,9 +9,16 @@ import jinja2
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from rencontre.server import cities_views, feeds, metrics, qa_views, security, static_files
+from rencontre.server import (
+    attendance_views,
+    cities_views,
+    feeds,
+    metrics,
+    qa_views,
+    security,
+    static_files,
+)
 from rencontre.server.agenda_views import routes as agenda_routes
-from rencontre.server.attendance_views import routes as attendance_routes
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
 from rencontre.server.log import open_log
@@ -62,7 +69,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     security.install(app, settings)
     app.router.add_routes(routes)
     app.router.add_routes(agenda_routes)
-    app.router.add_routes(attendance_routes)
+    attendance_views.install(app, settings)
     feeds.install(app, settings)
     qa_views.install(app)  # /live, Q&A panel, exports
     cities_views.install(app)  # /declaration, /signing, the record

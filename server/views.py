@@ -103,7 +103,8 @@ async def home(request: web.Request) -> web.Response:
     actor = actor_from_request(hub.state, request)
     if not may_view(hub.state, actor):
         return render(request, "join.html", guests=False)
-    return render(request, "attendee.html", actor=actor, page="attendee")
+    registered = actor is not None and actor.id in hub.state.attendance.by_principal
+    return render(request, "attendee.html", actor=actor, page="attendee", registered=registered)
 
 
 @routes.get("/a/{token}")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
+import zipfile
 
 from rencontre.attendance.report import person_minutes
 from rencontre.server.views import GATEWAY
@@ -94,5 +96,28 @@ async def test_door_leave_online_and_back_say_the_same_minutes_everywhere(app_cl
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["registration"] == person["id"]]
     assert [(r["session"], r["onsite_minutes"], r["online_minutes"], r["total_minutes"])
             for r in rows] == [("s03", "60", "15", "75")]
+
+    # The certificate: the delegate's own, from their personal page, says the same.
+    mine = {"Cookie": f"rencontre_token={app_client.tokens['attendee']}"}
+    page = await (await app_client.get("/certificate?lang=fr", headers=mine)).text()
+    assert "Amadou Diallo" in page and "Certificat de présence" in page
+    cells = re.findall(r'<td class="num">(\d+)</td>', page)
+    assert cells[:2] == ["60", "15"], "the session's line: 60 on site, 15 online"
+    code = re.search(r'<p class="cert-code"><code>([^<]+)</code>', page).group(1)
+    verified = await app_client.get(f"/verify/{code}?lang=en")
+    text = await verified.text()
+    assert verified.status == 200 and "Valid" in text and "Amadou Diallo" in text
+    assert "1 h 15 min" in text
+    forged = code[:-1] + ("A" if code[-1] != "A" else "B")
+    assert (await app_client.get(f"/verify/{forged}")).status == 404
+    altered = code.replace(".10.", ".1.")  # a lower threshold: another content, refused
+    assert (await app_client.get(f"/verify/{altered}")).status == 404
+    pdf = await app_client.get("/certificate.pdf", headers=mine)
+    body = await pdf.read()
+    assert pdf.status == 200 and body.startswith(b"%PDF")
+    zipped = await app_client.get("/organiser/certificates.zip", headers=cookie)
+    archive = zipfile.ZipFile(io.BytesIO(await zipped.read()))
+    assert [n for n in archive.namelist() if person["id"] in n] == [
+        f"amadou-diallo-{person['id']}.pdf"]
     for client in (organiser, kiosk, phone):
         await client.close()
