@@ -26,6 +26,8 @@ DELEGATES = [
     ("Isabel Costa", "Câmara Municipal de Lisboa", "Lisboa", "remote"),
     ("Thomas Weber", "Stadt Leipzig", "Leipzig", "onsite"),
     ("Claire Fontaine", "Réseau des villes", "Lyon", "onsite"),
+    ("Laia Puig i Ferrer", "Ajuntament de Barcelona", "Barcelona", "remote"),
+    ("Rafael Albuquerque", "Prefeitura do Recife", "Recife", "onsite"),
 ]
 
 

@@ -82,13 +82,11 @@ class Delegations:
 # -- the read API for other areas ---------------------------------------------------------
 
 def registration_of(state: EventState, principal: str) -> Registration | None:
-    """The registration whose personal link is ``principal``, among delegates."""
-    registrations = state.attendance.registrations
-    for registration_id in state.delegations.member_of:
-        registration = registrations.get(registration_id)
-        if registration is not None and registration.principal == principal:
-            return registration
-    return None
+    """The registration whose personal link is ``principal``, if it is a delegate's."""
+    registration_id = state.attendance.by_principal.get(principal)
+    if registration_id is None or registration_id not in state.delegations.member_of:
+        return None
+    return state.attendance.registrations.get(registration_id)
 
 
 def delegation_of(state: EventState, principal: str) -> Delegation | None:

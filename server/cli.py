@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from rencontre.attendance.demo import demo_people
 from rencontre.engine.messages import Actor, Role
 from rencontre.schedule.demo import SLUG as DEMO_SLUG
 from rencontre.schedule.demo import ZONE, demo_programme
 from rencontre.server.app import AccessLogger, create_app
 from rencontre.server.backup_cli import backup_parser
+from rencontre.server.cities_cli import load_demo_cities, signing_station
 from rencontre.server.hub import Hub
 from rencontre.server.log import Log, LogUnavailable, open_log
 from rencontre.server.logs import LOG_FORMATS, setup_logging
@@ -113,7 +113,8 @@ async def prepare_event(hub: Hub, settings: Settings) -> list[tuple[str, str]]:
                                  SYSTEM)
         links.append(("Kiosk pairing", f"{base}/kiosk  code: {code['result']['code']}"))
         if settings.demo and not hub.state.attendance.registrations:
-            await hub.execute("attendance.import", {"people": demo_people()}, SYSTEM)
+            links += await load_demo_cities(hub, SYSTEM, base)
+        links.append(await signing_station(hub, SYSTEM, base))
         badges = list(hub.state.attendance.registrations.values())[:2]
         if badges:
             links.append(("Badges to scan", ", ".join(f"{r.badge} ({r.name})"

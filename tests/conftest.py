@@ -69,6 +69,7 @@ async def app_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
     client.tokens = {label: link.split("token: ")[1] for label, link in links.items()
                      if "token: " in link}
     client.tokens["attendee"] = links["Attendee page"].rsplit("/a/", 1)[1]
+    client.links = links
     client.hub = app[HUB]
     yield client
     await client.close()

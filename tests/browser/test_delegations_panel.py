@@ -15,11 +15,11 @@ pytestmark = pytest.mark.browser
 
 ROSTER_CSV = (
     "name;delegation;country;languages;signatory\r\n"
-    "Ana Peña;Querétaro;MX;es, en;sí\r\n"
-    "Luis Ortega;Queretaro;;;\r\n"
-    "Jean Dupont;Clermont-Ferrand;FR;fr;oui\r\n"
+    "Ana Peña;Puebla;MX;es, en;sí\r\n"
+    "Luis Ortega;Puebla;;;\r\n"
+    "Jean Dupont;Grenoble;FR;fr;oui\r\n"
 )
-WRONG_CSV = "name,delegation,country\nAna,Querétaro,MX\nSophie,Montréal,\n"
+WRONG_CSV = "name,delegation,country\nAna,Puebla,MX\nSophie,Québec,\n"
 
 
 async def test_an_organiser_imports_and_edits_delegations(start_server, new_page, page_errors):
@@ -36,7 +36,7 @@ async def test_an_organiser_imports_and_edits_delegations(start_server, new_page
         {"name": "wrong.csv", "mimeType": "text/csv", "buffer": WRONG_CSV.encode()})
     await upload.get_by_role("button", name="Import the attendees").click()
     await expect(status).to_have_text(re.compile(
-        r"^Nobody was imported\. Line 3 of the file: The delegation “Montréal” needs a country\."))
+        r"^Nobody was imported\. Line 3 of the file: The delegation “Québec” needs a country\."))
     await expect(count).to_have_text(f"Delegations: {before}")
 
     await upload.get_by_label("Attendee file (CSV)").set_input_files(
@@ -44,7 +44,7 @@ async def test_an_organiser_imports_and_edits_delegations(start_server, new_page
     await upload.get_by_role("button", name="Import the attendees").click()
     await expect(status).to_have_text("Imported 3 people. 3 delegates, 2 new delegations.")
     await expect(count).to_have_text(f"Delegations: {before + 2}")
-    queretaro = panel.locator("li.dlg", has_text="Querétaro")
+    queretaro = panel.locator("li.dlg", has_text="Puebla")
     await expect(queretaro).to_contain_text("Mexico · es, en · Delegates: 2")
     await expect(queretaro.locator(".dlg-members li")).to_have_text(
         [re.compile(r"^Ana Peña · Authorised signatory"), re.compile(r"^Luis Ortega")])
@@ -77,7 +77,7 @@ async def test_an_organiser_imports_and_edits_delegations(start_server, new_page
     dakar = panel.locator("li.dlg", has_text="Ville de Dakar")
     await expect(dakar.locator(".dlg-members li")).to_have_text(
         [re.compile(r"^Luis Ortega · Authorised signatory")])
-    # He left Querétaro: a person belongs to at most one delegation.
+    # He left Puebla: a person belongs to at most one delegation.
     await expect(queretaro).to_contain_text("Delegates: 1")
     await expect(dakar).not_to_contain_text("No authorised signatory yet.")
     assert not page_errors, page_errors

@@ -28,7 +28,7 @@ def badges(text: str) -> list[tuple[str, str, str]]:
 
 async def test_badges_list_the_onsite_registrations_with_their_codes(app_client) -> None:
     registrations = list(app_client.hub.state.attendance.registrations.values())
-    assert len(registrations) == len(DELEGATES) == 20
+    assert len(registrations) == len(DELEGATES) == 22
     onsite = {r.name: r.badge for r in registrations if r.kind == "onsite"}
     assert 0 < len(onsite) < len(registrations)
 

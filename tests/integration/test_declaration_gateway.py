@@ -11,8 +11,8 @@ from rencontre.server.cli import main
 from tests.integration.test_attendance_gateway import close, pair, ws_url
 from tests.integration.wsclient import Client
 
-TEXT = {"title": {"fr": "Déclaration de Querétaro", "es": "Declaración de Querétaro",
-                  "en": "Querétaro Declaration"},
+TEXT = {"title": {"fr": "Déclaration de Puebla", "es": "Declaración de Puebla",
+                  "en": "Puebla Declaration"},
         "text": {"fr": "Nous, villes…", "es": "Nosotras, las ciudades…",
                  "en": "We, cities </script><b>bold</b>"}}
 
@@ -22,26 +22,28 @@ async def test_two_delegations_sign_and_the_record_verifies(app_client, tmp_path
     organiser = await Client.connect(url, app_client.tokens["Organiser"])
     remote = await Client.connect(url, app_client.tokens["attendee"])
     await organiser.call("delegation.import", {"people": [
-        {"name": "Ana Peña", "delegation": "Querétaro", "country": "MX", "signatory": True,
+        {"name": "Ana Peña", "delegation": "Puebla", "country": "MX", "signatory": True,
          "badge": "QRO-1"},
-        {"name": "Jean Dupont", "delegation": "Clermont-Ferrand", "country": "FR",
+        {"name": "Jean Dupont", "delegation": "Grenoble", "country": "FR",
          "signatory": True, "principal": remote.snapshot["me"]["id"]},
     ]})
-    await organiser.call("declaration.publish", TEXT)
+    # The demo published its declaration: this is version 2.
+    version = (await organiser.call("declaration.publish", TEXT))["version"]
+    assert version == 2
     await organiser.call("declaration.open", {"open": True})
     station = await pair(url, organiser, "Signing station")
 
     who = await station.call("declaration.signer", {"badge": "QRO-1"})
-    assert (who["name"], who["delegation"]["name"], who["version"]) == ("Ana Peña", "Querétaro",
-                                                                        1)
-    await station.call("declaration.sign", {"badge": "QRO-1", "version": 1, "language": "es",
+    assert (who["name"], who["delegation"]["name"], who["version"]) == ("Ana Peña", "Puebla",
+                                                                        2)
+    await station.call("declaration.sign", {"badge": "QRO-1", "version": 2, "language": "es",
                                             "confirm": True, "drawing": "M1 2 L30 40"})
     pushed = await remote.push("declaration.signed")
-    assert (pushed["signature"]["delegation"]["name"], pushed["count"]) == ("Querétaro", 1)
-    refused = await remote.send("declaration.sign", {"version": 1, "language": "fr",
+    assert (pushed["signature"]["delegation"]["name"], pushed["count"]) == ("Puebla", 1)
+    refused = await remote.send("declaration.sign", {"version": 2, "language": "fr",
                                                      "confirm": False})
     assert refused["code"] == "declaration.not-confirmed"
-    await remote.call("declaration.sign", {"version": 1, "language": "fr", "confirm": True})
+    await remote.call("declaration.sign", {"version": 2, "language": "fr", "confirm": True})
     assert (await station.send("declaration.signer", {"badge": "QRO-1"}))["code"] \
         == "declaration.already-signed"
     assert (await remote.send("declaration.signer", {"badge": "QRO-1"}))["code"] \
@@ -50,25 +52,26 @@ async def test_two_delegations_sign_and_the_record_verifies(app_client, tmp_path
     response = await app_client.get("/declaration/record.json")
     assert response.status == 200
     record = await response.json()
-    assert [link["kind"] for link in record["links"]] == ["version", "signature", "signature"]
+    assert [link["kind"] for link in record["links"]] == ["version", "version",
+                                                         "signature", "signature"]
     assert record["head"] == app_client.hub.state.declaration.chain.head
     assert check_record(record, record["head"]) == []
     saved = tmp_path / "record.json"
     saved.write_text(json.dumps(record), encoding="utf-8")
     assert main(["verify-record", str(saved), "--head", record["head"]]) == 0
-    assert "verified, 3 links (2 signatures)" in capsys.readouterr().out
+    assert "verified, 4 links (2 signatures)" in capsys.readouterr().out
 
-    record["links"][1]["at"] = "2026-01-01T00:00:00.000Z"  # a signature moved in time
+    record["links"][2]["at"] = "2026-01-01T00:00:00.000Z"  # a signature moved in time
     altered = tmp_path / "altered.json"
     altered.write_text(json.dumps(record), encoding="utf-8")
     assert main(["verify-record", str(altered)]) == 1
-    assert "link 2 (seq" in capsys.readouterr().err
+    assert "link 3 (seq" in capsys.readouterr().err
 
     pdf = await app_client.get("/declaration/record.pdf")
     assert pdf.status == 200 and (await pdf.read()).startswith(b"%PDF")
     page = await app_client.get("/declaration?read=en")
     html = await page.text()
-    assert "Querétaro Declaration" in html and "<b>bold</b>" not in html
+    assert "Puebla Declaration" in html and "<b>bold</b>" not in html
     assert "</script><b>" not in html  # the page data is escaped too
     await close(organiser, remote, station)
 
@@ -77,3 +80,30 @@ async def test_the_signing_station_asks_for_pairing_first(app_client):
     page = await app_client.get("/signing")
     html = await page.text()
     assert page.status == 200 and 'name="next" value="/signing"' in html
+
+
+async def test_the_demo_has_a_dozen_cities_and_the_console_links_to_sign(app_client):
+    state = app_client.hub.state
+    delegations = state.delegations.by_id.values()
+    assert len(delegations) == 12
+    assert len({d.country for d in delegations}) >= 10
+    assert all(d.signatories for d in delegations)
+    declaration = state.declaration.current
+    assert declaration is not None and set(declaration.text) == {"fr", "es", "en"}
+    assert "neutr" in declaration.title["es"]
+    link = app_client.links["Signatory (Camila Torres)"]
+    token = link.rsplit("/a/", 1)[1]
+    assert app_client.links["Signing station pairing"].split("  code: ")[0].endswith("/signing")
+    # The printed link signs for Montevideo once an organiser opens signing.
+    organiser = await Client.connect(ws_url(app_client), app_client.tokens["Organiser"])
+    await organiser.call("declaration.open", {"open": True})
+    camila = await Client.connect(ws_url(app_client), token)
+    assert camila.snapshot["my_delegation"]["signatory"] is True
+    signed = await camila.call("declaration.sign", {"version": 1, "language": "es",
+                                                    "confirm": True})
+    assert signed["delegation"] == "Montevideo"
+    code = app_client.links["Signing station pairing"].split("code: ")[1]
+    station = await Client.connect(ws_url(app_client))
+    paired = await station.call("kiosk.pair", {"code": code})
+    assert paired["name"] == "Signing station"
+    await close(organiser, camila, station)
