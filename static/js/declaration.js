@@ -29,7 +29,6 @@ wall.addEventListener("change", (event) => {
 socket.addEventListener("snapshot", (event) => {
   data.my_delegation = event.detail.my_delegation;
 });
-wall.load(data.declaration);
 
 function drawSignatures(declaration) {
   $("record-head").textContent = declaration.head;
@@ -121,4 +120,6 @@ if (section) {
   });
 }
 
+// The page's own copy first: the public page works for readers who may not open the socket.
+wall.load(data.declaration);
 socket.connect();
