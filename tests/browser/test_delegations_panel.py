@@ -55,29 +55,35 @@ async def test_an_organiser_imports_and_edits_delegations(start_server, new_page
     await form.get_by_label("Country").select_option("SN")
     await form.get_by_label("Languages (codes, e.g. es, en)").fill("fr, wo")
     await form.get_by_role("button", name="Add the delegation").click()
-    await expect(page.locator("#dlg-form-status")).to_have_text("Dakar is saved.")
-    dakar = panel.locator("li.dlg", has_text="Dakar")
-    await expect(dakar).to_contain_text("Senegal · fr, wo · Delegates: 0")
-    await expect(dakar).to_contain_text("No authorised signatory yet.")
-    await dakar.get_by_role("button", name="Edit Dakar").click()
+    # The demo has Dakar already: names are unique, accents and case aside.
+    await expect(page.locator("#dlg-form-status")).to_have_text(
+        "Error: A delegation is named “Dakar” already.")
     await expect(form.get_by_label("City or organisation")).to_be_focused()
-    await form.get_by_label("City or organisation").fill("Ville de Dakar")
+    await form.get_by_label("City or organisation").fill("Saint-Louis")
+    await form.get_by_role("button", name="Add the delegation").click()
+    await expect(page.locator("#dlg-form-status")).to_have_text("Saint-Louis is saved.")
+    saint_louis = panel.locator("li.dlg", has_text="Saint-Louis")
+    await expect(saint_louis).to_contain_text("Senegal · fr, wo · Delegates: 0")
+    await expect(saint_louis).to_contain_text("No authorised signatory yet.")
+    await saint_louis.get_by_role("button", name="Edit Saint-Louis").click()
+    await expect(form.get_by_label("City or organisation")).to_be_focused()
+    await form.get_by_label("City or organisation").fill("Ville de Saint-Louis")
     await form.get_by_role("button", name="Save the delegation").click()
-    await expect(panel.locator("li.dlg", has_text="Ville de Dakar")).to_be_visible()
+    await expect(panel.locator("li.dlg", has_text="Ville de Saint-Louis")).to_be_visible()
 
     # A registered person found by name joins it as its signatory.
     member = page.locator("#dlg-member")
-    await member.get_by_label("Delegation", exact=True).select_option(label="Ville de Dakar")
+    await member.get_by_label("Delegation", exact=True).select_option(label="Ville de Saint-Louis")
     await member.get_by_label("Authorised signatory").check()
     await member.get_by_label("Find a registered person (name, city or badge)").fill("luis")
     await member.get_by_role("button", name="Find").click()
-    await member.get_by_role("button", name="Add Luis Ortega to Ville de Dakar").click()
+    await member.get_by_role("button", name="Add Luis Ortega to Ville de Saint-Louis").click()
     await expect(page.locator("#dlg-member-status")).to_have_text(
-        "Luis Ortega is a delegate of Ville de Dakar.")
-    dakar = panel.locator("li.dlg", has_text="Ville de Dakar")
-    await expect(dakar.locator(".dlg-members li")).to_have_text(
+        "Luis Ortega is a delegate of Ville de Saint-Louis.")
+    saint_louis = panel.locator("li.dlg", has_text="Ville de Saint-Louis")
+    await expect(saint_louis.locator(".dlg-members li")).to_have_text(
         [re.compile(r"^Luis Ortega · Authorised signatory")])
     # He left Puebla: a person belongs to at most one delegation.
     await expect(queretaro).to_contain_text("Delegates: 1")
-    await expect(dakar).not_to_contain_text("No authorised signatory yet.")
+    await expect(saint_louis).not_to_contain_text("No authorised signatory yet.")
     assert not page_errors, page_errors
