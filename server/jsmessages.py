@@ -270,6 +270,7 @@ JS_MESSAGES = [
     N_("Not let in"),
     N_("Room full"),
     N_("Saved — will be sent when the network is back"),
+    N_("Saved — will be sent again when the server can take it"),
     N_("Search needs the network: scan or type the badge code."),
     N_("Searching…"),
     N_("The file has no attendees."),

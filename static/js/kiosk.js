@@ -192,17 +192,32 @@ function showQueue() {
   $("queued").textContent = count ? t("Waiting to be sent: {count}", { count }) : "";
 }
 
-socket.addEventListener("state", () => {
-  showQueue();
-  // Lines sent but unanswered when the connection went: they wait in the queue now.
-  if (socket.online) return;
+// Lines sent but unanswered: they wait in the queue now.
+function showSaved(text = saved()) {
   for (const item of recent.items) {
-    if (item.kind === "busy") Object.assign(item, { kind: "saved", text: saved() });
+    if (item.kind === "busy") Object.assign(item, { kind: "saved", text });
   }
   recent.render();
   if ($("verdict").dataset.kind === "busy") {
-    verdict.show({ kind: "saved", title: saved(), detail: verdict.detail.textContent }, verdict.key);
+    verdict.show({ kind: "saved", title: text, detail: verdict.detail.textContent }, verdict.key);
   }
+}
+
+socket.addEventListener("state", () => {
+  showQueue();
+  if (!socket.online) showSaved();
+});
+
+// The server could not save a scan now (its disk, its Redis): the scan stays queued and
+// is sent again with its id, like one made offline, and stamped with the time it was
+// scanned so that the earliest scan still wins.
+socket.addEventListener("unavailable", ({ detail: item }) => {
+  const { type, data } = item.message;
+  if (!SCANS.has(type)) return;
+  if (!data.offline_at) data.offline_at = Math.floor((item.at || socket.now) / 1000);
+  socket.saveQueue();
+  showQueue();
+  showSaved(t("Saved — will be sent again when the server can take it"));
 });
 
 // -- the scan field ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { Socket } from "./socket.js";
 export class KioskSocket extends Socket {
   constructor(options) {
     super(options);
-    window.addEventListener("offline", () => this.drop());
+    window.addEventListener("offline", () => this.drop()); // Socket.drop: at once
     window.addEventListener("online", () => this.connect());
   }
 
@@ -29,16 +29,5 @@ export class KioskSocket extends Socket {
       return;
     }
     super.connect();
-  }
-
-  // Give the socket up now. Its handlers go first: a closing handshake without a
-  // network may take long, and a late answer is not lost, since unanswered commands
-  // are sent again with the same id after the reconnect.
-  drop() {
-    const ws = this.ws;
-    if (!ws || ws.readyState > WebSocket.OPEN) return;
-    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-    ws.close();
-    this.closed(ws);
   }
 }

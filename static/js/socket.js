@@ -2,10 +2,14 @@
 //
 // Commands are queued until the server answers them. After a reconnect they
 // are sent again with the same id, which the server treats as a retry: a
-// command is applied once, whatever the network did.
+// command is applied once, whatever the network did. So are commands answered
+// `server.unavailable` (the server could not say whether it saved them): they
+// stay queued and are sent again, with backoff, until they get a real answer.
 
 const PING_EVERY = 20_000;
 const SILENCE_LIMIT = 45_000;
+const RETRY_FIRST = 1_000; // after server.unavailable; doubles up to RETRY_MAX
+const RETRY_MAX = 15_000;
 
 export function newId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -99,9 +103,21 @@ export class Socket extends EventTarget {
     setTimeout(() => this.connect(), delay);
   }
 
+  // Give the socket up now. Its handlers go first: a server that stopped answering
+  // never answers the closing handshake either, and the browser would wait a minute
+  // for it. A late answer is not lost: unanswered commands are sent again with the
+  // same id after the reconnect.
+  drop() {
+    const ws = this.ws;
+    if (!ws || ws.readyState > WebSocket.OPEN) return;
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    ws.close();
+    this.closed(ws);
+  }
+
   keepAlive() {
     if (Date.now() - this.lastHeard > SILENCE_LIMIT) {
-      this.ws.close();
+      this.drop();
       return;
     }
     this.call("conn.ping", { visible: visible() }).catch(() => {});
@@ -112,6 +128,11 @@ export class Socket extends EventTarget {
     if (message.type === "reply" || message.type === "error") {
       const item = this.pending.get(message.id);
       if (!item) return;
+      if (message.type === "error" && message.code === "server.unavailable"
+          && !LOCAL.has(item.message.type)) {
+        this.retryLater(item);
+        return;
+      }
       this.pending.delete(message.id);
       this.saveQueue();
       if (message.type === "reply") item.resolve(message.result);
@@ -126,6 +147,20 @@ export class Socket extends EventTarget {
     this.dispatchEvent(new CustomEvent(message.type, { detail: message }));
   }
 
+  // The server could not tell whether it saved the command: it stays queued (and
+  // stored), listeners hear "unavailable", and it is sent again with its id.
+  retryLater(item) {
+    item.retries = (item.retries || 0) + 1;
+    this.saveQueue();
+    this.dispatchEvent(new CustomEvent("unavailable", { detail: item }));
+    const delay = Math.min(RETRY_MAX, RETRY_FIRST * 2 ** (item.retries - 1));
+    setTimeout(() => {
+      if (this.pending.get(item.message.id) === item && this.state === "connected") {
+        this.transmit(item.message);
+      }
+    }, delay * (0.75 + Math.random() / 2));
+  }
+
   transmit(message) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
@@ -134,7 +169,7 @@ export class Socket extends EventTarget {
   call(type, data = {}) {
     const message = { type, id: newId(), data };
     return new Promise((resolve, reject) => {
-      this.pending.set(message.id, { message, resolve, reject });
+      this.pending.set(message.id, { message, resolve, reject, at: this.now });
       if (!LOCAL.has(type)) this.saveQueue();
       if (LOCAL.has(type) || this.state === "connected") this.transmit(message);
     });
