@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from rencontre.engine.fields import CONTROL, Blob, Choice
+from rencontre.engine.fields import CONTROL, Blob, Bool, Choice
 from rencontre.engine.messages import N_, Command, Decision, Event, Refusal, Role
 from rencontre.engine.registry import applies, command, publishes
+from rencontre.schedule.loading import new_overlaps, result, settle
 from rencontre.schedule.model import InvalidProgramme, Programme, Session
 
 if TYPE_CHECKING:
@@ -18,18 +19,48 @@ ORGANISER = frozenset({Role.ORGANISER})
 
 @command("schedule.load", roles=ORGANISER, fields={
     "programme": Blob(), "mode": Choice(values=("replace", "merge"), optional=True),
+    "force": Bool(optional=True),
 })
 def load(state: EventState, cmd: Command) -> Decision:
-    """Load a whole programme: replace the agenda, or merge it in by session id."""
+    """Load a whole programme: replace the agenda, or merge it in by session id.
+
+    Like a live change, a load that would put two sessions in one room at once is refused
+    (``schedule.room-conflict``, every pair listed) unless it says ``force``. It is a
+    programme change like any other: each session it moves, cancels, restores or edits gets
+    its ``session.changed``, with a line in the change log.
+    """
+    mode = cmd.data.get("mode", "replace")
     try:
         incoming = Programme.from_json(cmd.data["programme"])
     except InvalidProgramme as problem:
         raise Refusal("schedule.invalid", N_("{place}: {problem}"),
                       place=problem.place, problem=problem.problem) from None
     _refuse_control_characters(incoming)
-    return Decision([Event("schedule.loaded", {
-        "programme": incoming.to_json(), "mode": cmd.data.get("mode", "replace"), "at": cmd.at,
-    })], {"sessions": len(incoming.sessions)})
+    at = datetime.fromtimestamp(cmd.at, UTC)
+    changes = settle(state.programme, incoming, mode, at)
+    if not cmd.data.get("force"):
+        _refuse_overlaps(new_overlaps(result(state.programme, incoming, mode), incoming))
+    events = [Event("schedule.loaded", {
+        "programme": cmd.data["programme"], "mode": mode, "at": cmd.at,
+    })]
+    events += [Event("session.changed", {
+        "kind": change.kind, "at": cmd.at, "sessions": [change.session.to_json()],
+        "details": {**change.details, "source": "import"},
+    }) for change in changes]
+    return Decision(events, {"sessions": len(incoming.sessions), "changed": len(changes)})
+
+
+MAX_LISTED = 100
+
+
+def _refuse_overlaps(pairs: list[tuple[Session, Session]]) -> None:
+    if not pairs:
+        return
+    earlier, later = pairs[0]
+    listed = [{"session": b.id, "other": a.id, "room": b.room} for a, b in pairs[:MAX_LISTED]]
+    raise Refusal("schedule.room-conflict",
+                  N_("“{session}” would overlap “{other}” in the same room."),
+                  session=later.id, other=earlier.id, conflicts=listed, count=len(pairs))
 
 
 def _refuse_control_characters(programme: Programme) -> None:
@@ -47,29 +78,15 @@ def _refuse_control_characters(programme: Programme) -> None:
 def _loaded(state: EventState, event: Event) -> None:
     incoming = Programme.from_json(event.data["programme"])
     current = state.programme
-    at = datetime.fromtimestamp(event.data["at"], UTC)
-    by_guid = {session.guid: session for session in current.sessions.values()}
-    sessions: dict[str, Session] = {}
-    for session in incoming.sessions.values():
-        # A re-imported session keeps its id and counts as a change of the one it updates.
-        known = current.sessions.get(session.id) or by_guid.get(session.guid)
-        if known is not None:
-            session.id = known.id
-            moved = (known.start, known.end, known.status, known.room) != (
-                session.start, session.end, session.status, session.room)
-            session.sequence = known.sequence + 1 if moved else known.sequence
-            session.updated = at if moved or session != known else known.updated
-        else:
-            session.updated = session.updated or at
-        sessions[session.id] = session
-    if event.data["mode"] == "replace":
-        incoming.sessions = sessions
+    mode = event.data["mode"]
+    settle(current, incoming, mode, datetime.fromtimestamp(event.data["at"], UTC))
+    if mode == "replace":
         state.programme = incoming
     else:
         current.event = incoming.event
         for name in ("rooms", "tracks", "speakers"):
             getattr(current, name).update(getattr(incoming, name))
-        current.sessions.update(sessions)
+        current.sessions.update(incoming.sessions)
     state.programme_seq = state.seq
 
 

@@ -26,12 +26,12 @@ from rencontre.attendance.report import (
 from rencontre.engine.messages import N_, Actor, Role
 from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.engine.text import fold
-from rencontre.schedule.formats import ImportProblems
+from rencontre.schedule.formats import ImportProblems, Problem
 from rencontre.schedule.model import Programme, Session, Status, pick
 from rencontre.server.cities_views import countries, declaration_panel
 from rencontre.server.feeds import base_url, webcal_url
 from rencontre.server.i18n import translate
-from rencontre.server.schedule_cli import MODES, read_programme, summary
+from rencontre.server.schedule_cli import MODES, imported_text, read_programme, summary
 from rencontre.server.views import GATEWAY, HUB, SETTINGS, _error, _execute, redirect, render
 from rencontre.server.web_auth import actor_from_request, request_language
 
@@ -159,7 +159,8 @@ def _panel(request: web.Request, **extra: Any) -> dict[str, Any]:
     lang = request_language(request)
     event = programme.event
     context = {
-        "forbidden": False, "problems": [], "imported": None, "upload_error": "", "filename": "",
+        "forbidden": False, "problems": [], "imported": "", "upload_error": "", "filename": "",
+        "reported": [], "conflicts": [], "lenient": False, "force": False,
         "mode": "merge", "modes": MODES, "timezone": event.timezone if event else "",
         "rooms": [(room.id, pick(room.name, lang)) for room in programme.ordered_rooms()],
         "tracks": [(track.id, pick(track.name, lang)) for track in programme.tracks.values()],
@@ -240,29 +241,43 @@ async def organiser_import(request: web.Request) -> web.Response:
     upload = form.get("file")
     mode = str(form.get("mode") or "merge")
     timezone = str(form.get("timezone") or "").strip() or None
+    lenient, force = form.get("lenient") == "on", form.get("force") == "on"
     if mode not in MODES:
         mode = "merge"
+    chosen = {"mode": mode, "lenient": lenient, "force": force}
     if not isinstance(upload, web.FileField):
-        return page(upload_error=translate(lang, N_("Choose a file to import.")), mode=mode)
+        return page(upload_error=translate(lang, N_("Choose a file to import.")), **chosen)
     data = upload.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         return page(413, upload_error=translate(lang, N_("The file is larger than 16 MiB.")),
-                    mode=mode)
+                    **chosen)
     filename = upload.filename or "upload"
     state = request.app[HUB].state
+    report: list[Problem] = []
     try:
         programme = await asyncio.to_thread(read_programme, data, filename, state=state,
-                                            default_timezone=timezone)
+                                            default_timezone=timezone, lenient=lenient,
+                                            report=report, force=force)
     except ImportProblems as error:
-        problems = [{"place": p.place, "message": p.message} for p in error.problems]
-        return page(422, problems=problems, filename=filename, mode=mode)
+        return page(422, problems=_listed(lang, error.problems), filename=filename, **chosen)
     outcome = await _execute(request, "schedule.load",
-                             {"programme": programme.to_json(), "mode": mode}, actor)
+                             {"programme": programme.to_json(), "mode": mode,
+                              "force": force or lenient}, actor)
     if not outcome["ok"]:
-        return page(422, upload_error=_error(request, outcome), mode=mode)
+        conflicts = [translate(lang, N_("session {session} overlaps session {other} in room "
+                                        "{room}"), conflict)
+                     for conflict in (outcome.get("params") or {}).get("conflicts", [])]
+        return page(422, upload_error=_error(request, outcome), conflicts=conflicts, **chosen)
     sessions, rooms = summary(programme)
-    return page(200, imported={"sessions": sessions, "rooms": rooms}, filename=filename,
-                mode=mode)
+    return page(200, imported=imported_text(lang, sessions, rooms, len(report)),
+                reported=_listed(lang, report), filename=filename, **chosen)
+
+
+def _listed(lang: str, problems: list[Problem]) -> list[dict[str, str]]:
+    """Problems as the page lists them, in the reader's language (places stay the file's)."""
+    return [{"place": problem.place,
+             "message": problem.text(lambda message, params: translate(lang, message, params))}
+            for problem in problems]
 
 
 BADGE_KINDS = ("onsite", "remote", "all")

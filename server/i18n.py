@@ -6,7 +6,9 @@ start, so there is no compile step; a missing translation falls back to English.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
+from gettext import c2py
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +22,49 @@ LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
 
 @cache
-def catalog(lang: str) -> dict[str, str]:
+def _read(lang: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]], Callable[[int], int]]:
+    """The catalog of ``lang``: plain messages, plural messages by their singular, and the
+    language's rule choosing a plural form for a count (its ``Plural-Forms`` header)."""
     path = LOCALES / lang / "LC_MESSAGES" / "messages.po"
     if not path.exists():
-        return {}
+        return {}, {}, _english_plural
     with path.open("rb") as handle:
         po = read_po(handle, locale=lang)
-    return {m.id: m.string for m in po if m.id and m.string and not m.fuzzy
-            and isinstance(m.id, str)}
+    singles = {m.id: m.string for m in po if m.id and m.string and not m.fuzzy
+               and isinstance(m.id, str)}
+    plurals = {m.id[0]: tuple(m.string) for m in po if m.id and not m.fuzzy
+               and isinstance(m.id, tuple) and all(m.string)}
+    return singles, plurals, c2py(po.plural_expr)
+
+
+def _english_plural(count: int) -> int:
+    return 0 if count == 1 else 1
+
+
+def catalog(lang: str) -> dict[str, str]:
+    return _read(lang)[0]
 
 
 def gettext(lang: str, message: str) -> str:
     return catalog(lang).get(message, message) if lang != DEFAULT else message
+
+
+def ngettext(singular: str, plural: str, count: int, lang: str, **params: Any) -> str:
+    """The form of a message for ``count`` in ``lang`` ("1 problem", "2 problems"; French
+    takes the singular for 0 too), its ``{count}`` and other placeholders filled in.
+
+    The arguments come in gettext's order so that Babel extracts both forms.
+    """
+    params = {"count": count, **params}
+    _, plurals, rule = _read(lang) if lang != DEFAULT else ({}, {}, _english_plural)
+    forms = plurals.get(singular)
+    if forms:
+        text = forms[min(rule(count), len(forms) - 1)]
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return (singular if count == 1 else plural).format(**params)
 
 
 def translate(lang: str, message: str, params: dict[str, Any] | None = None) -> str:
@@ -85,3 +118,16 @@ def zone_place(event: Any, lang: str) -> str:
     if event is None:
         return "UTC"
     return event.city or zone_city(event.timezone, lang)
+
+
+def environment_language(environ: Mapping[str, str]) -> str:
+    """The language of a command-line user, from ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``
+    or ``LANG`` (``fr_FR.UTF-8`` → ``fr``), as gettext chooses it; else English."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for tag in environ.get(name, "").split(":"):
+            code = tag.split(".")[0].split("_")[0].split("-")[0].lower()
+            if code in LANGUAGES:
+                return code
+            if code and code not in ("c", "posix"):
+                break
+    return DEFAULT

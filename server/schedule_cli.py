@@ -3,25 +3,31 @@
 Reads frab / pentabarf XML (also the older FOSDEM dialect, given ``--timezone``),
 schedule JSON (pretalx v1 and schedule2), iCalendar and Rencontre CSV. The import is
 all or nothing: every problem found is printed as ``place: message`` and nothing is
-logged. Otherwise one ``schedule.load`` command goes into the log, like an upload in
+logged. With ``--lenient`` each bad session is skipped (or repaired) instead, every one
+printed with its place, and the rest imported. Sessions overlapping in one room are
+refused unless ``--force`` (a lenient import lists them and imports them).
+Otherwise one ``schedule.load`` command goes into the log, like an upload in
 the organiser panel; ``--mode merge`` (the default) updates the sessions already
 known (by id or guid) in place, so re-importing an updated file does not duplicate
-anything.
+anything. Messages are in the language of ``LANG`` (fr, es or en).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from rencontre.engine.messages import Actor, Refusal
-from rencontre.schedule.formats import ImportProblems, load, sniff
+from rencontre.engine.messages import N_, Actor, Refusal
+from rencontre.schedule.formats import ImportProblems, Problem, load, sniff
 from rencontre.schedule.model import Programme
 from rencontre.server.hub import Hub
+from rencontre.server.i18n import environment_language, ngettext, translate
 from rencontre.server.log import LogUnavailable, open_log
 from rencontre.server.settings import Settings
 
@@ -30,16 +36,18 @@ BAR = 30
 
 
 def read_programme(data: bytes, filename: str, *, state, default_timezone: str | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> Programme:
+                   progress: Callable[[int, int], None] | None = None, lenient: bool = False,
+                   report: list[Problem] | None = None, force: bool = False) -> Programme:
     """Parse an uploaded or given file for ``schedule.load`` into the event ``state`` holds.
 
     Times without an offset are read in ``default_timezone``, else in the current event's
     zone. A CSV file carries no event details: the current event's are kept. Raises
-    :class:`ImportProblems`.
+    :class:`ImportProblems`; with ``lenient``, what was skipped or repaired goes to ``report``.
     """
     current = state.programme.event
     zone = default_timezone or (current.timezone if current is not None else None)
-    programme = load(data, filename, default_timezone=zone, progress=progress)
+    programme = load(data, filename, default_timezone=zone, progress=progress, lenient=lenient,
+                     report=report, allow_overlaps=force)
     if sniff(data) == "csv" and current is not None:
         programme.event = current
     return programme
@@ -53,9 +61,10 @@ def summary(programme: Programme) -> tuple[int, int]:
 class ProgressBar:
     """``[#####.....] 120/400 sessions`` redrawn in place on a terminal; silent otherwise."""
 
-    def __init__(self, stream: TextIO, label: str) -> None:
+    def __init__(self, stream: TextIO, label: str, lang: str = "en") -> None:
         self.stream = stream
         self.label = label
+        self.lang = lang
         self.tty = stream.isatty()
         self.done = self.total = 0
         self.drawn = -1
@@ -75,8 +84,8 @@ class ProgressBar:
     def finish(self) -> None:
         if self.tty and self.drawn >= 0:
             self.stream.write("\r\033[K")
-        self.stream.write(f"{self.label}: read {self.done} session"
-                          f"{'s' if self.done != 1 else ''}\n")
+        self.stream.write(self.label + ": " + ngettext(
+            "read {count} session", "read {count} sessions", self.done, self.lang) + "\n")
         self.stream.flush()
 
 
@@ -88,6 +97,11 @@ def import_parser(sub: argparse._SubParsersAction, defaults: Settings) -> None:
     command.add_argument("--mode", choices=MODES, default="merge",
                          help="merge into the programme by session id or guid (default), "
                               "or replace it")
+    command.add_argument("--lenient", action="store_true",
+                         help="skip or repair each bad session, list every one with its place, "
+                              "and import the rest (default: all or nothing)")
+    command.add_argument("--force", action="store_true",
+                         help="import sessions that overlap in one room")
     command.add_argument("--timezone", metavar="ZONE", default=None,
                          help="IANA zone for times written without an offset "
                               "(default: the file's, else the event's)")
@@ -105,12 +119,14 @@ def import_command(args: argparse.Namespace) -> int:
         print(f"rencontre: cannot read {args.file}: {error.strerror or error}", file=sys.stderr)
         return 1
     return asyncio.run(import_file(data, Path(args.file).name, mode=args.mode,
-                                   timezone=args.timezone, data_dir=args.data, redis=args.redis))
+                                   timezone=args.timezone, data_dir=args.data, redis=args.redis,
+                                   lenient=args.lenient, force=args.force))
 
 
 async def import_file(data: bytes, filename: str, *, mode: str, timezone: str | None,
                       data_dir: str, redis: str | None, out: TextIO = sys.stdout,
-                      err: TextIO = sys.stderr) -> int:
+                      err: TextIO = sys.stderr, lenient: bool = False,
+                      force: bool = False) -> int:
     from rencontre.server.cli import SYSTEM
 
     hub = Hub(open_log(data_dir, redis))
@@ -125,45 +141,84 @@ async def import_file(data: bytes, filename: str, *, mode: str, timezone: str | 
         await _stop(hub)
         return 1
     try:
-        return await _import(hub, data, filename, mode, timezone, SYSTEM, out, err)
+        options = Options(mode, timezone, lenient, force, environment_language(os.environ))
+        return await _import(hub, data, filename, options, SYSTEM, out, err)
     finally:
         await _stop(hub)
 
 
-async def _import(hub: Hub, data: bytes, filename: str, mode: str, timezone: str | None,
-                  actor: Actor, out: TextIO, err: TextIO) -> int:
-    bar = ProgressBar(err, filename)
+@dataclass(frozen=True, slots=True)
+class Options:
+    mode: str
+    timezone: str | None
+    lenient: bool
+    force: bool
+    lang: str
+
+
+async def _import(hub: Hub, data: bytes, filename: str, options: Options, actor: Actor,
+                  out: TextIO, err: TextIO) -> int:
+    lang = options.lang
+
+    def say(message: str, **params: object) -> str:
+        return translate(lang, message, params)
+
+    def text(problem: Problem) -> str:
+        return f"{problem.place}: {problem.text(lambda m, p: translate(lang, m, p))}"
+
+    bar = ProgressBar(err, filename, lang)
+    report: list[Problem] = []
     try:
-        programme = read_programme(data, filename, state=hub.state, default_timezone=timezone,
-                                   progress=bar)
+        programme = read_programme(data, filename, state=hub.state,
+                                   default_timezone=options.timezone, progress=bar,
+                                   lenient=options.lenient, report=report, force=options.force)
     except ImportProblems as problems:
         bar.finish()
         for problem in problems.problems:
-            print(f"{problem.place}: {problem.message}", file=err)
-        count = len(problems.problems)
-        print(f"rencontre: {count} problem{'s' if count != 1 else ''} in {filename}; "
-              "nothing was imported.", file=err)
-        if timezone is None and any("time zone" in p.message for p in problems.problems):
-            print("Give the zone of the file's local times with --timezone ZONE "
-                  "(an IANA name such as Europe/Brussels).", file=err)
+            print(text(problem), file=err)
+        print("rencontre: " + ngettext("{count} problem in {file}; nothing was imported.",
+                                       "{count} problems in {file}; nothing was imported.",
+                                       len(problems.problems), lang, file=filename), file=err)
+        if options.timezone is None and any("time zone" in p.message for p in problems.problems):
+            print(say(N_("Give the zone of the file’s local times with --timezone ZONE (an IANA "
+                         "name such as Europe/Brussels).")), file=err)
+        if not options.lenient:
+            print(say(N_("With --lenient, the bad entries are skipped or repaired and the rest "
+                         "is imported.")), file=err)
         return 1
     bar.finish()
+    for problem in report:
+        print(text(problem), file=err)
+    data_ = {"programme": programme.to_json(), "mode": options.mode,
+             "force": options.force or options.lenient}
     try:
-        outcome = await hub.execute("schedule.load",
-                                    {"programme": programme.to_json(), "mode": mode}, actor)
+        outcome = await hub.execute("schedule.load", data_, actor)
     except Refusal as refusal:
         outcome = refusal.to_outcome()
     except LogUnavailable as error:
         print(f"rencontre: the log is unavailable, nothing was imported: {error}", file=err)
         return 1
     if not outcome["ok"]:
-        message = outcome["message"].format(**(outcome.get("params") or {}))
-        print(f"rencontre: refused ({outcome['code']}): {message}", file=err)
+        params = outcome.get("params") or {}
+        print("rencontre: " + say(N_("refused ({code}): {message}"), code=outcome["code"],
+                                  message=translate(lang, outcome["message"], params)), file=err)
+        for conflict in params.get("conflicts", []):
+            print(say(N_("session {session} overlaps session {other} in room {room}"),
+                      **conflict), file=err)
         return 1
     sessions, rooms = summary(programme)
-    print(f"Imported {sessions} session{'s' if sessions != 1 else ''} in {rooms} "
-          f"room{'s' if rooms != 1 else ''}.", file=out)
+    print(imported_text(lang, sessions, rooms, len(report)), file=out)
     return 0
+
+
+def imported_text(lang: str, sessions: int, rooms: int, reported: int) -> str:
+    """"Imported 3 sessions in 1 room.", and how many problems were skipped or repaired."""
+    said = ngettext("Imported {count} session", "Imported {count} sessions", sessions, lang)
+    said += " " + ngettext("in {count} room.", "in {count} rooms.", rooms, lang)
+    if reported:
+        said += " " + ngettext("{count} problem was skipped or repaired.",
+                               "{count} problems were skipped or repaired.", reported, lang)
+    return said
 
 
 async def _stop(hub: Hub) -> None:

@@ -13,7 +13,7 @@ from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.server.csp import policy
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
-from rencontre.server.i18n import LANGUAGES, gettext, translate, zone_city, zone_place
+from rencontre.server.i18n import LANGUAGES, gettext, ngettext, translate, zone_city, zone_place
 from rencontre.server.log import LogUnavailable
 from rencontre.server.security import socket_sources
 from rencontre.server.settings import Settings
@@ -46,6 +46,8 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         language_page=_language_page(request), place=zone_place(event, lang),
         zone_city=zone_city(event.timezone, lang) if event else "UTC",
         _=lambda message, **params: translate(lang, message, params),
+        ngettext=lambda singular, plural, count, **params: ngettext(
+            singular, plural, count, lang, **params),
         js_messages=js_messages(lang), **context)
     response = web.Response(text=body, status=status, content_type="text/html")
     response.headers["Content-Security-Policy"] = policy(

@@ -6,6 +6,7 @@ raise ImportProblems listing everything wrong in the file (nothing is imported t
 
 from __future__ import annotations
 
+from rencontre.engine.messages import N_
 from rencontre.schedule.model import Programme
 
 from .builder import Progress
@@ -45,14 +46,21 @@ _IMPORTERS = {"frab": import_frab, "json": import_schedule_json, "ical": import_
 
 
 def load(data: bytes, filename: str | None = None, *, default_timezone: str | None = None,
-         progress: Progress | None = None) -> Programme:
+         progress: Progress | None = None, lenient: bool = False,
+         report: list[Problem] | None = None, allow_overlaps: bool = False) -> Programme:
     """Import ``data`` in whichever format ``sniff`` recognises (the content decides, not the
     file name, which only names the file in problems); ImportProblems for any other content.
+
+    All or nothing, unless ``lenient``: then each bad session is skipped (or repaired) and
+    reported in ``report`` with its place, and the rest is imported. Two sessions at once in
+    one room are a problem unless ``allow_overlaps`` (a lenient import reports them).
     """
     kind = sniff(data)
     if kind is None:
         raise ImportProblems([Problem(
             filename or "file",
-            "unknown format: expected frab XML (<schedule>), schedule JSON, iCalendar "
-            f"(BEGIN:VCALENDAR) or CSV with the header {','.join(COLUMNS)}")])
-    return _IMPORTERS[kind](data, default_timezone=default_timezone, progress=progress)
+            N_("unknown format: expected frab XML (<schedule>), schedule JSON, iCalendar "
+               "(BEGIN:VCALENDAR) or CSV with the header {header}"),
+            {"header": ",".join(COLUMNS)})])
+    return _IMPORTERS[kind](data, default_timezone=default_timezone, progress=progress,
+                            lenient=lenient, report=report, allow_overlaps=allow_overlaps)

@@ -16,10 +16,11 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rencontre.engine.messages import N_
 from rencontre.engine.reports import from_spreadsheet_cell, spreadsheet_csv
 from rencontre.schedule.model import LANGUAGES, Programme, Session, Status, pick
 
-from .builder import ProgrammeBuilder, Progress
+from .builder import Leniency, ProgrammeBuilder, Progress
 from .common import event_of, tidy
 from .errors import ImportProblems, Problem
 from .stream_links import CAPTIONS, REPLAY, channel_title, export_links, import_links
@@ -69,7 +70,9 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def import_csv(data: bytes, *, default_timezone: str | None = None,
-               progress: Progress | None = None) -> Programme:
+               progress: Progress | None = None, lenient: bool = False,
+               report: list[Problem] | None = None,
+               allow_overlaps: bool = False) -> Programme:
     """Read a CSV in the columns of ``export_csv`` into a new Programme, or raise ImportProblems.
 
     ``id``, ``start``, ``end``, ``room`` and one ``title_*`` column are required; an unknown
@@ -80,12 +83,13 @@ def import_csv(data: bytes, *, default_timezone: str | None = None,
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportProblems([Problem(f"byte {error.start}", "not UTF-8 text")]) from None
+        raise ImportProblems([Problem(f"byte {error.start}", N_("not UTF-8 text"))]) from None
     rows = _rows(text)
     header = [name.strip() for name in rows[0][1]] if rows else []
     _check_header(header)
     records = [(line, row) for line, row in rows[1:] if any(cell.strip() for cell in row)]
-    builder = ProgrammeBuilder(len(records), progress)
+    builder = ProgrammeBuilder(len(records), progress,
+                               Leniency.of(lenient, report, allow_overlaps))
     zone = builder.zone("", default_timezone, "default time zone")
     for first_line, row in records:
         place = f"line {first_line}"
@@ -104,17 +108,19 @@ def _rows(text: str) -> list[tuple[int, list[str]]]:
             rows.append((line, row))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise ImportProblems([Problem(f"line {line}", f"not valid CSV: {error}")]) from None
+        raise ImportProblems([Problem(f"line {line}", N_("not valid CSV: {error}"),
+                                      {"error": str(error)})]) from None
     return rows
 
 
 def _check_header(header: list[str]) -> None:
-    problems = [Problem(f"line 1, column {name or '(empty)'}", "unknown column")
+    problems = [Problem(f"line 1, column {name or '(empty)'}", N_("unknown column"))
                 for name in header if name not in COLUMNS]
-    problems += [Problem("line 1", f"no {name} column") for name in REQUIRED
+    problems += [Problem("line 1", N_("no {column} column"), {"column": name}) for name in REQUIRED
                  if name not in header]
     if not any(name.startswith("title_") for name in header):
-        problems.append(Problem("line 1", "no title column (title_fr, title_es or title_en)"))
+        problems.append(Problem("line 1", N_("no title column (title_fr, title_es or "
+                                             "title_en)")))
     if problems:
         raise ImportProblems(problems)
 
@@ -123,23 +129,24 @@ def _session(builder: ProgrammeBuilder, record: dict[str, str], place: str,
              zone: ZoneInfo | None, extra_cells: int) -> Session | None:
     problems = len(builder.problems)
 
-    def problem(column: str, message: str) -> None:
-        builder.problem(f"{place}, column {column}", message)
+    def problem(column: str, message: str, **params: object) -> None:
+        builder.problem(f"{place}, column {column}", message, **params)
 
     if extra_cells > 0:
-        builder.problem(place, f"{extra_cells} more cell(s) than the header has columns")
+        builder.problem(place, N_("more cells than the header has columns"))
     for column in REQUIRED:
         if not record.get(column):
-            problem(column, "empty")
+            problem(column, N_("empty"))
     titles = {lang: record[f"title_{lang}"] for lang in LANGUAGES
               if record.get(f"title_{lang}")}
     if not titles:
-        problem("title_*", "no title in any language")
+        problem("title_*", N_("no title in any language"))
     start, end = (builder.time(record[column], f"{place}, column {column}", zone)
                   if record.get(column) else None for column in ("start", "end"))
     status = record.get("status") or Status.SCHEDULED.value
     if status not in {member.value for member in Status}:
-        problem("status", f"expected one of {', '.join(Status)}, not {status!r}")
+        problem("status", N_("expected one of {values}, not “{text}”"),
+                values=", ".join(Status), text=status)
     if len(builder.problems) > problems or start is None or end is None:
         return None
     track = record.get("track", "")

@@ -1,8 +1,19 @@
-"""What an import reports when a file cannot be read."""
+"""What an import reports when a file cannot be read, or is read leniently."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from rencontre.engine.messages import N_
+
+
+class Translate(Protocol):
+    def __call__(self, message: str, params: dict[str, Any]) -> str: ...
+
+
+def english(message: str, params: dict[str, Any]) -> str:
+    return message.format(**params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,13 +22,32 @@ class Problem:
 
     ``place`` points into the file in the file's own terms: an XML element path with its
     line, a JSON pointer, a CSV line and column, or an iCalendar VEVENT number and UID.
+    ``message`` is an English template marked for translation, filled from ``params``.
+    In a lenient import, ``resolution`` says what was done about it (skipped, repaired).
     """
 
     place: str
     message: str
+    params: dict[str, Any] = field(default_factory=dict)
+    resolution: str = ""
+    resolution_params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, translate: Translate = english) -> str:
+        """The message, and what was done about it, in the language ``translate`` gives."""
+        said = translate(self.message, self.params)
+        if self.resolution:
+            done = translate(self.resolution, self.resolution_params)
+            said = translate(N_("{problem} ({resolution})"), {"problem": said, "resolution": done})
+        return said
 
     def __str__(self) -> str:
-        return f"{self.place}: {self.message}"
+        return f"{self.place}: {self.text()}"
+
+
+SKIPPED = N_("skipped")
+IGNORED = N_("field ignored")
+KEPT_AS = N_("kept as session {id}")
+KEPT = N_("kept: overlaps allowed")
 
 
 class ImportProblems(ValueError):

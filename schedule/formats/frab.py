@@ -11,9 +11,10 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, time, timedelta
 
+from rencontre.engine.messages import N_
 from rencontre.schedule.model import EventInfo, Programme, Session, pick
 
-from .builder import ProgrammeBuilder, Progress
+from .builder import Leniency, ProgrammeBuilder, Progress
 from .common import (
     GENERATOR,
     HEX_COLOR,
@@ -145,7 +146,9 @@ def _clean(text: str) -> str:
 
 
 def import_frab(data: bytes, *, default_timezone: str | None = None,
-                progress: Progress | None = None) -> Programme:
+                progress: Progress | None = None, lenient: bool = False,
+                report: list[Problem] | None = None,
+                allow_overlaps: bool = False) -> Programme:
     """Read schedule XML into a new Programme, or raise ImportProblems listing every problem.
 
     An event's ``<date>`` (with its offset) gives its start; without one, the day's ``date``
@@ -156,19 +159,21 @@ def import_frab(data: bytes, *, default_timezone: str | None = None,
     root, lines = parse_xml(data)
     if root.tag != "schedule":
         place = f"line {lines[root]}, /{root.tag}"
-        raise ImportProblems([Problem(place, "expected a <schedule> document (frab XML)")])
-    return _FrabReader(root, lines, default_timezone, progress).read()
+        raise ImportProblems([Problem(place, N_("expected a <schedule> document (frab XML)"))])
+    return _FrabReader(root, lines, default_timezone, progress,
+                       Leniency.of(lenient, report, allow_overlaps)).read()
 
 
 class _FrabReader:
     def __init__(self, root: ET.Element, lines: dict[ET.Element, int],
-                 default_timezone: str | None, progress: Progress | None) -> None:
+                 default_timezone: str | None, progress: Progress | None,
+                 leniency: Leniency) -> None:
         self.root = root
         self.lines = lines
-        self.builder = ProgrammeBuilder(len(root.findall("day/room/event")), progress)
+        self.builder = ProgrammeBuilder(len(root.findall("day/room/event")), progress, leniency)
         conference = root.find("conference")
         if conference is None:
-            self.builder.problem(self.place(root, "/schedule"), "no <conference> element")
+            self.builder.problem(self.place(root, "/schedule"), N_("no <conference> element"))
             conference = ET.Element("conference")
             lines[conference] = lines[root]
         self.conference = conference
@@ -215,17 +220,17 @@ class _FrabReader:
         session_id = (id_from_url(self.field(event, "url"), self.base_url)
                       or event.get("id", "").strip() or guid)
         if not session_id:
-            self.builder.problem(self.place(event, path), "the event has neither id nor guid")
+            self.builder.problem(self.place(event, path), N_("the event has neither id nor guid"))
         title = self.field(event, "title")
         if not title:
-            self.builder.problem(self.child_place(event, path, "title"), "no title")
+            self.builder.problem(self.child_place(event, path, "title"), N_("no title"))
         room = room_name or self.field(event, "room")
         if not room:
-            self.builder.problem(self.child_place(event, path, "room"), "no room")
+            self.builder.problem(self.child_place(event, path, "room"), N_("no room"))
         start = self.start(event, path, day, day_path)
         duration = self.duration(event, path, "duration")
         if duration is None and not self.field(event, "duration"):
-            self.builder.problem(self.child_place(event, path, "duration"), "no duration")
+            self.builder.problem(self.child_place(event, path, "duration"), N_("no duration"))
         if len(self.builder.problems) > problems or start is None or duration is None:
             return None
         language = self.field(event, "language").lower() or "en"
@@ -254,13 +259,13 @@ class _FrabReader:
         clock = self.duration(event, path, "start")
         if clock is None:
             if not self.field(event, "start"):
-                self.builder.problem(self.child_place(event, path, "start"), "no start time")
+                self.builder.problem(self.child_place(event, path, "start"), N_("no start time"))
             return None
         try:
             day_date = date.fromisoformat(day.get("date", ""))
         except ValueError:
             self.builder.problem(self.place(day, f"{day_path}/@date"),
-                                 "expected the day's date as YYYY-MM-DD")
+                                 N_("expected the day’s date as YYYY-MM-DD"))
             return None
         if self.day_change is not None and clock < self.day_change:
             day_date += timedelta(days=1)
@@ -271,8 +276,9 @@ class _FrabReader:
         """A local time of the conference, in UTC; a problem when no zone is known."""
         if self.zone is None:
             if not self.zone_missing_reported:
-                self.builder.problem(place, "a local time, but the file gives no time_zone_name "
-                                            "and no default time zone was given")
+                self.builder.problem(place, N_("a local time, but the file gives no "
+                                               "time_zone_name and no default time zone was "
+                                               "given"))
                 self.zone_missing_reported = True
             return None
         return moment.replace(tzinfo=self.zone).astimezone(UTC)
@@ -285,7 +291,7 @@ class _FrabReader:
             return local_date(text, self.zone)
         except ValueError:
             self.builder.problem(self.child_place(self.conference, path, tag),
-                                 f"expected a date, not {text!r}")
+                                 N_("expected a date, not “{text}”"), text=text)
             return None
 
     def duration(self, element: ET.Element, path: str, tag: str) -> timedelta | None:
@@ -296,7 +302,7 @@ class _FrabReader:
         value = parse_duration(text)
         if value is None:
             self.builder.problem(self.child_place(element, path, tag),
-                                 f"expected HH:MM, not {text!r}")
+                                 N_("expected HH:MM, not “{text}”"), text=text)
         return value
 
     @staticmethod

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration, vText
 
+from rencontre.engine.messages import N_
 from rencontre.schedule.model import Programme, Session, Status, pick
 from rencontre.streams.links import Kind
 
-from .builder import ProgrammeBuilder, Progress
+from .builder import Leniency, ProgrammeBuilder, Progress
 from .common import (
     check_base_url,
     event_of,
@@ -133,7 +134,9 @@ def _description(programme: Programme, session: Session, lang: str) -> str:
 
 
 def import_ical(data: bytes, *, default_timezone: str | None = None,
-                progress: Progress | None = None) -> Programme:
+                progress: Progress | None = None, lenient: bool = False,
+                report: list[Problem] | None = None,
+                allow_overlaps: bool = False) -> Programme:
     """Read an iCalendar file into a new Programme, or raise ImportProblems.
 
     Each VEVENT is a session: UID gives its guid (and, sanitised, its id), SUMMARY its title,
@@ -147,9 +150,11 @@ def import_ical(data: bytes, *, default_timezone: str | None = None,
     try:
         calendar = Calendar.from_ical(text)
     except ValueError as error:
-        raise ImportProblems([Problem("VCALENDAR", f"not an iCalendar file: {error}")]) from None
+        raise ImportProblems([Problem("VCALENDAR", N_("not an iCalendar file: {error}"),
+                                      {"error": str(error)})]) from None
     vevents = calendar.walk("VEVENT")
-    builder = ProgrammeBuilder(len(vevents), progress)
+    builder = ProgrammeBuilder(len(vevents), progress,
+                               Leniency.of(lenient, report, allow_overlaps))
     declared = str(calendar.get("X-WR-TIMEZONE", "")).strip()
     zone = builder.zone(declared, default_timezone, "VCALENDAR X-WR-TIMEZONE")
     if zone is None:
@@ -178,7 +183,7 @@ def _unfolded(data: bytes) -> str:
                 break
             where += len(fold[0])
         line = data.count(b"\n", 0, where) + 1
-        raise ImportProblems([Problem(f"line {line}", "not UTF-8 text")]) from None
+        raise ImportProblems([Problem(f"line {line}", N_("not UTF-8 text"))]) from None
 
 
 def _unescaped(text: str) -> str:
@@ -199,11 +204,11 @@ def _session(builder: ProgrammeBuilder, vevent: Event, place: str,
     problems = len(builder.problems)
     broken = {name for name, _ in vevent.errors}
     for name, message in vevent.errors:
-        builder.problem(f"{place} {name}", message)
+        builder.problem(f"{place} {name}", N_("unreadable: {error}"), error=message)
     texts = {name: str(vevent.get(name, "")).strip() for name in ("UID", "SUMMARY", "LOCATION")}
     for name, text in texts.items():
         if not text and name not in broken:
-            builder.problem(place, f"no {name}")
+            builder.problem(place, N_("no {property}"), property=name)
     start = end = None
     if not broken & {"DTSTART", "DTEND", "DURATION"}:
         start, end = _times(builder, vevent, place, zone)
@@ -232,29 +237,30 @@ def _times(builder: ProgrammeBuilder, vevent: Event, place: str,
            zone: ZoneInfo | None) -> tuple[datetime | None, datetime | None]:
     """The VEVENT's start and end in UTC, floating times read in ``zone``."""
     if "DTSTART" not in vevent:
-        builder.problem(place, "no DTSTART")
+        builder.problem(place, N_("no {property}"), property="DTSTART")
         return None, None
     if "DTEND" not in vevent and "DURATION" not in vevent:
-        builder.problem(place, "neither DTEND nor DURATION")
+        builder.problem(place, N_("neither DTEND nor DURATION"))
         return None, None
     unknown = [(name, vevent[name].params["TZID"]) for name in ("DTSTART", "DTEND")
                if name in vevent and "TZID" in vevent[name].params
                and isinstance(vevent[name].dt, datetime) and vevent[name].dt.tzinfo is None]
     for name, tzid in unknown:
         # Reading it in some other zone would put the session hours off, silently.
-        builder.problem(f"{place} {name}", f"unknown time zone TZID={tzid!r}: not an IANA "
-                                           "name, and the file has no VTIMEZONE for it")
+        builder.problem(f"{place} {name}", N_("unknown time zone TZID=“{zone}”: not an IANA "
+                                              "name, and the file has no VTIMEZONE for it"),
+                        zone=tzid)
     if unknown:
         return None, None
     start = vevent["DTSTART"].dt
     end = vevent["DTEND"].dt if "DTEND" in vevent else start + vevent["DURATION"].dt
     if not isinstance(start, datetime) or not isinstance(end, datetime):
-        builder.problem(place, "an all-day event cannot be placed in a room's timetable")
+        builder.problem(place, N_("an all-day event cannot be placed in a room’s timetable"))
         return None, None
     if start.tzinfo is None or end.tzinfo is None:
         if zone is None:
-            builder.problem(place, "a floating time, but the calendar has no X-WR-TIMEZONE "
-                                   "and no default time zone was given")
+            builder.problem(place, N_("a floating time, but the calendar has no "
+                                      "X-WR-TIMEZONE and no default time zone was given"))
             return None, None
         start, end = (moment.replace(tzinfo=moment.tzinfo or zone) for moment in (start, end))
     return start.astimezone(UTC), end.astimezone(UTC)

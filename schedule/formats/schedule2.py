@@ -6,26 +6,27 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rencontre.engine.messages import N_
 from rencontre.schedule.model import Programme, Session
 
-from .builder import ProgrammeBuilder, Progress
+from .builder import Leniency, ProgrammeBuilder, Progress
 from .common import event_slug, id_from_url, joined, text_key, tidy
 from .json_common import add_rooms, check_schema, conference_date, http_url, pointer
 from .json_schemas import SCHEDULE_V2
 from .stream_links import import_links
 
 
-def read_schedule2(document: Any, default_timezone: str | None,
-                   progress: Progress | None) -> Programme:
+def read_schedule2(document: Any, default_timezone: str | None, progress: Progress | None,
+                   leniency: Leniency) -> Programme:
     """A Programme from a schedule2 document, or ImportProblems (see import_schedule_json).
 
     Every participant of an event is one of its speakers; biographies come from the
     top-level ``persons`` list, matched by guid.
     """
-    check_schema(document, SCHEDULE_V2)
+    skipped = check_schema(document, SCHEDULE_V2, leniency)
     schedule = document["schedule"]
     conference = schedule["conference"]
-    builder = ProgrammeBuilder(len(schedule["events"]), progress)
+    builder = ProgrammeBuilder(len(schedule["events"]), progress, leniency)
     zone = builder.zone(conference.get("time_zone_name", ""), default_timezone,
                         pointer("schedule", "conference", "time_zone_name"))
     tracks = {}
@@ -41,7 +42,7 @@ def read_schedule2(document: Any, default_timezone: str | None,
     reader = _Reader(builder, zone, tracks, rooms, bios, schedule.get("base_url", ""))
     for index, event in enumerate(schedule["events"]):
         place = pointer("schedule", "events", index)
-        builder.add(place, reader.session(event, place))
+        builder.add(place, None if place in skipped else reader.session(event, place))
     return builder.finish(
         pointer("schedule", "conference"), name=conference["title"], zone=zone,
         slug=event_slug(conference["acronym"], conference["title"]),
@@ -69,10 +70,10 @@ class _Reader:
         room = next((self.rooms[reference[key]] for key in ("guid", "slug", "name")
                      if reference.get(key) in self.rooms), reference.get("name", ""))
         if not room:
-            builder.problem(f"{place}/room", "a room that the conference does not list")
+            builder.problem(f"{place}/room", N_("a room that the conference does not list"))
         track = self.track(event.get("track"), f"{place}/track")
         if not tidy(event["title"]):
-            builder.problem(f"{place}/title", "empty title")
+            builder.problem(f"{place}/title", N_("empty title"))
         if len(builder.problems) > problems or start is None or end is None:
             return None
         session_id = (id_from_url(event.get("url") or "", self.base_url)
@@ -99,6 +100,6 @@ class _Reader:
                 return self.tracks[value["slug"]]
             value = value.get("name")
             if not value:
-                self.builder.problem(place, "a track that the conference does not list")
+                self.builder.problem(place, N_("a track that the conference does not list"))
                 return None
         return self.builder.track(value.strip()) if value and value.strip() else None

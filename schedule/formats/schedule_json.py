@@ -7,9 +7,10 @@ import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rencontre.engine.messages import N_
 from rencontre.schedule.model import Programme, RoomKind, Session, pick
 
-from .builder import ProgrammeBuilder, Progress
+from .builder import Leniency, ProgrammeBuilder, Progress
 from .common import (
     GENERATOR,
     acronym,
@@ -33,6 +34,7 @@ from .common import (
     tidy,
 )
 from .days import schedule_days
+from .errors import Problem
 from .frab import TIMESLOT
 from .json_common import (
     add_rooms,
@@ -126,7 +128,9 @@ def _event(programme: Programme, session: Session, room: str, code: str, base: s
 
 
 def import_schedule_json(data: bytes, *, default_timezone: str | None = None,
-                         progress: Progress | None = None) -> Programme:
+                         progress: Progress | None = None, lenient: bool = False,
+                         report: list[Problem] | None = None,
+                         allow_overlaps: bool = False) -> Programme:
     """Read schedule JSON v1 or schedule2 into a new Programme, or raise ImportProblems.
 
     The file is first checked against Rencontre's schema of the format (``json_schemas``);
@@ -136,14 +140,15 @@ def import_schedule_json(data: bytes, *, default_timezone: str | None = None,
     an offset.
     """
     document = load_json(data)
+    leniency = Leniency.of(lenient, report, allow_overlaps)
     schedule = document.get("schedule") if isinstance(document, dict) else None
     if isinstance(schedule, dict) and "events" in schedule:
-        return read_schedule2(document, default_timezone, progress)
-    check_schema(document, SCHEDULE_V1)
+        return read_schedule2(document, default_timezone, progress, leniency)
+    skipped = check_schema(document, SCHEDULE_V1, leniency)
     schedule = document["schedule"]
     conference = schedule["conference"]
     total = sum(len(events) for day in conference["days"] for events in day["rooms"].values())
-    builder = ProgrammeBuilder(total, progress)
+    builder = ProgrammeBuilder(total, progress, leniency)
     zone = builder.zone(conference.get("time_zone_name", ""), default_timezone,
                         pointer("schedule", "conference", "time_zone_name"))
     slug = event_slug(conference["acronym"], conference["title"])
@@ -154,8 +159,8 @@ def import_schedule_json(data: bytes, *, default_timezone: str | None = None,
         for room, events in day["rooms"].items():
             for e, event in enumerate(events):
                 place = pointer("schedule", "conference", "days", d, "rooms", room, e)
-                session = _session(builder, event, place, room, zone,
-                                   schedule.get("base_url", ""), slug)
+                session = None if place in skipped else _session(
+                    builder, event, place, room, zone, schedule.get("base_url", ""), slug)
                 builder.add(place, session)
     first = conference_date(builder, conference, "start", zone)
     days = conference.get("daysCount")
@@ -174,10 +179,11 @@ def _session(builder: ProgrammeBuilder, event: dict[str, Any], place: str, room:
     else:
         duration = parse_duration(event["duration"])
         if duration is None:
-            builder.problem(f"{place}/duration", f"expected HH:MM, not {event['duration']!r}")
+            builder.problem(f"{place}/duration", N_("expected HH:MM, not “{text}”"),
+                            text=event["duration"])
         end = start + duration if start and duration else None
     if not tidy(event["title"]):
-        builder.problem(f"{place}/title", "empty title")
+        builder.problem(f"{place}/title", N_("empty title"))
     if len(builder.problems) > problems or start is None or end is None:
         return None
     session_id = id_from_url(event.get("url") or "", base_url) or str(event["id"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
+from rencontre.engine.messages import N_
+
 from .errors import ImportProblems, Problem
 
 
@@ -38,9 +40,9 @@ def parse_xml(data: bytes) -> tuple[ET.Element, dict[ET.Element, int]]:
         parser.Parse(data, True)
     except _EntityDeclared:
         place = f"line {parser.CurrentLineNumber}"
-        raise ImportProblems([Problem(place, "entity declarations are not accepted")]) from None
+        raise ImportProblems([Problem(place, N_("entity declarations are not accepted"))]) from None
     except expat.ExpatError as error:
         place = f"line {error.lineno}, column {error.offset + 1}"
-        message = f"not well-formed XML: {expat.errors.messages[error.code]}"
-        raise ImportProblems([Problem(place, message)]) from None
+        raise ImportProblems([Problem(place, N_("not well-formed XML: {error}"),
+                                      {"error": expat.errors.messages[error.code]})]) from None
     return builder.close(), lines

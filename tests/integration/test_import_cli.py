@@ -157,7 +157,13 @@ def test_reimport_updates_sessions_in_place(tmp_path, start_server) -> None:
     event["date"], event["start"] = "2020-12-14T09:45:00+01:00", "09:45"
     path = tmp_path / "democon-v2.json"
     path.write_text(json.dumps(changed))
-    result = run_import(path, "--data", data)
+    # 09:45 overlaps the next two talks in the Gray Room: refused with both places, unless forced.
+    refused = run_import(path, "--data", data)
+    assert refused.returncode == 1
+    room = "/schedule/conference/days/0/rooms/Gray Room"
+    assert f"{room}/0: overlaps the session at {room}/1 in room “Gray Room”" in refused.stderr
+    assert f"{room}/2: overlaps the session at {room}/0 in room “Gray Room”" in refused.stderr
+    result = run_import(path, "--data", data, "--force")
     assert result.returncode == 0, result.stderr
     assert "Imported 36 sessions in 2 rooms" in result.stdout
 
@@ -248,7 +254,7 @@ async def test_organiser_upload_imports_or_lists_the_problems(app_client) -> Non
                                      data=upload(SAMPLES / "fosdem2018-snippet.xml",
                                                  timezone="Europe/Brussels"))
     assert response.status == 200, await response.text()
-    assert "Imported 2 sessions in 1 rooms from fosdem2018-snippet.xml." in await response.text()
+    assert "fosdem2018-snippet.xml: Imported 2 sessions in 1 room." in await response.text()
     sessions = hub.state.programme.sessions
     assert len(sessions) == 22 + 2, "merged into the demo event"
     assert sessions["6245"].start == utc("2018-02-03T09:00:00+00:00")

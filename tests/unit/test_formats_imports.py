@@ -163,7 +163,7 @@ def test_invalid_example_is_refused_with_json_pointers() -> None:
     event = "/schedule/conference/days/0/rooms/Winterchaos/0"
     assert set(places(problems)) == {
         "/schedule/rooms", event, f"{event}/id", f"{event}/persons/0/id"}
-    assert any("answers" in p.message for p in problems)
+    assert any("answers" in p.text() for p in problems)
 
 
 @pytest.mark.parametrize("name", ["debconf23.xml", "pretalx-democon.json",
@@ -373,8 +373,8 @@ def test_ical_problems_name_the_vevent() -> None:
     problems = refused(import_ical, ICS.encode())
     assert places(problems) == [
         "VEVENT #2 (UID two@test)", "VEVENT #3 (UID three@test)", "VEVENT #3 (UID three@test)"]
-    assert [p.message for p in problems] == [
-        "no DTSTART", "no LOCATION", "an all-day event cannot be placed in a room's timetable"]
+    assert [p.text() for p in problems] == [
+        "no DTSTART", "no LOCATION", "an all-day event cannot be placed in a room’s timetable"]
 
 
 def test_ical_floating_times_status_sequence_and_category() -> None:
@@ -407,7 +407,7 @@ def test_csv_bad_time_is_refused_with_line_and_column() -> None:
 def test_csv_header_problems() -> None:
     problems = refused(import_csv, b"id,start,end,titel_en\r\n")
     assert places(problems) == ["line 1, column titel_en", "line 1", "line 1"]
-    assert [p.message for p in problems][1:] == [
+    assert [p.text() for p in problems][1:] == [
         "no room column", "no title column (title_fr, title_es or title_en)"]
 
 

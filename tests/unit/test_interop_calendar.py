@@ -144,7 +144,7 @@ def test_an_unknown_tzid_without_vtimezone_is_a_problem_with_its_place() -> None
             import_ical(UNKNOWN_TZID.encode(), **options)
         assert [p.place for p in refused.value.problems] == [
             "VEVENT #1 (UID one) DTSTART", "VEVENT #1 (UID one) DTEND"]
-        assert "Customized Time Zone" in refused.value.problems[0].message
+        assert "Customized Time Zone" in refused.value.problems[0].text()
 
 
 def test_a_custom_tzid_with_its_vtimezone_is_read_from_it() -> None:

@@ -18,7 +18,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from rencontre.server.i18n import LANGUAGES, negotiate, pick_language, translate
+from rencontre.server.i18n import LANGUAGES, negotiate, ngettext, pick_language, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
@@ -50,8 +50,20 @@ def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
 
 
+def forms(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The text of a translation, or each form of a plural one (empty when untranslated)."""
+    return (string,) if isinstance(string, str) else tuple(string) or ("",)
+
+
 def translations(lang: str) -> list[tuple[str, str]]:
-    return [(m.id, m.string) for m in po(lang) if m.id and isinstance(m.id, str)]
+    """(msgid, translation) pairs; a plural message gives one pair per form."""
+    pairs = []
+    for message in po(lang):
+        if not message.id:
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        pairs += [(msgid, form) for form in forms(message.string)]
+    return pairs
 
 
 def test_extraction_finds_python_template_and_script_strings() -> None:
@@ -73,7 +85,7 @@ def test_every_extracted_message_is_translated(lang: str) -> None:
         message = catalog.get(msgid)
         if message is None:
             problems.append(f"missing: {msgid!r} ({', '.join(places)})")
-        elif not message.string or not message.string.strip():
+        elif not all(form.strip() for form in forms(message.string)):
             problems.append(f"untranslated: {msgid!r} ({', '.join(places)})")
         elif message.fuzzy:
             problems.append(f"fuzzy: {msgid!r} ({', '.join(places)})")
@@ -149,3 +161,22 @@ def test_language_negotiation() -> None:
     assert pick_language("es", "fr", "fr-FR") == "es"
     assert pick_language(None, "fr", "es-MX") == "fr"
     assert pick_language("xx", None, "es-MX") == "es"
+
+
+def test_counts_take_the_plural_form_of_the_language() -> None:
+    one, many = "{count} problem in {file}; nothing was imported.", \
+        "{count} problems in {file}; nothing was imported."
+    assert ngettext(one, many, 1, "en", file="a.ics") == "1 problem in a.ics; nothing was imported."
+    assert ngettext(one, many, 2, "en", file="a.ics").startswith("2 problems")
+    assert ngettext(one, many, 0, "fr", file="a.ics").startswith("0 problème dans")  # n > 1
+    assert ngettext(one, many, 2, "fr", file="a.ics").startswith("2 problèmes dans")
+    assert ngettext(one, many, 1, "es", file="a.ics").startswith("1 problema en")
+    assert ngettext(one, many, 0, "es", file="a.ics").startswith("0 problemas en")
+    assert ngettext("never translated", "never translated ({count})", 3, "fr") == (
+        "never translated (3)")
+
+
+def test_plural_messages_are_extracted_with_both_forms() -> None:
+    found = extracted()
+    assert "{count} problem in {file}; nothing was imported." in found, "ngettext() in Python"
+    assert "{file} was not imported: {count} problem." in found, "ngettext() in a template"
