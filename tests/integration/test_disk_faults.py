@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import resource
+import subprocess
 import time
 import urllib.error
 import urllib.request
+
+import pytest
 
 from tests.integration.wsclient import Client
 
@@ -42,5 +45,53 @@ async def test_healthz_says_503_while_appends_fail_on_a_full_disk(start_server):
         disk_full(server, False)
     assert health(server)[0] == 200
     retried = await moderator.send("announcement.post", {"text": "Disque plein"}, id=refused["id"])
+    assert retried["type"] == "reply"
+    await moderator.close()
+
+
+@pytest.fixture
+def own_disk(tmp_path):
+    """A small tmpfs of this test's own, to fill up (needs the right to mount)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def fill(mount) -> None:
+    """Write a file until the disk is full (ENOSPC)."""
+    with (mount / "filler").open("wb") as filler:
+        try:
+            while True:
+                filler.write(bytes(1024 * 1024))
+                filler.flush()
+        except OSError:
+            pass
+
+
+async def test_healthz_says_503_while_the_disk_is_really_full(own_disk, servers):
+    from tests.support import ServerProcess
+
+    server = ServerProcess(own_disk / "data")
+    servers.append(server)
+    server.start()
+    moderator = await Client.connect(server.ws_url, server.moderator_token)
+    fill(own_disk)
+    try:
+        for n in range(50):  # until the log file must grow
+            refused = await moderator.send("announcement.post", {"text": "Plein " * 80})
+            if refused["type"] == "error":
+                break
+        assert refused["code"] == "server.unavailable", refused
+        status, body, took = health(server)
+        assert status == 503 and "problem" in body and took < 2.5, body
+    finally:
+        (own_disk / "filler").unlink()
+    assert health(server)[0] == 200
+    retried = await moderator.send("announcement.post", {"text": "Plein " * 80}, id=refused["id"])
     assert retried["type"] == "reply"
     await moderator.close()
