@@ -45,7 +45,7 @@ def backup(data_dir: str | Path, destination: str | Path) -> int:
     if not source_path.is_file() or source_path.stat().st_size == 0:
         raise BackupFailed(f"no Rencontre log in {data_dir}")
     partial = destination.with_name(destination.name + ".partial")
-    # Read-only: a backup never creates or changes anything in the data directory.
+    # Read-only: a backup never writes to the log (SQLite may leave an empty -wal and -shm).
     source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         source.execute("PRAGMA busy_timeout=10000")
