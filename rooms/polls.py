@@ -380,7 +380,7 @@ def _publish_moderated(state: EventState, event: Event) -> list[tuple[str, dict]
     if poll.kind is Kind.TEXT:
         for author in {item.author for item in items}:  # type: ignore[union-attr]
             pushes.append((f"principal:{author}", {
-                "room": room, "mine": {poll.id: my_ballot(poll, author)}}))
+                "room": room, "poll": poll.id, "mine": {poll.id: my_ballot(poll, author)}}))
     return pushes
 
 

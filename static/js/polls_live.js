@@ -6,7 +6,7 @@
 // The form of the open poll is built once per poll and then only updated, so that a
 // ballot being made, and the focus, survive the pushes that arrive every 0.2 s.
 
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 import { drawChart, drawLeaderboard } from "./poll_charts.js";
 import { ballotsText, hasBallot, hasCounts, PollRoom, pollText, quizScore, setText } from "./polls.js";
 import { el, errorText, reconcile } from "./qa.js";
@@ -256,11 +256,13 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
       case "words": {
         const words = [...node.querySelectorAll(".poll-word-field input")]
           .map((input) => input.value.trim()).filter(Boolean);
-        return words.length ? { data: { words } } : { problem: t("Write at least one word first.") };
+        // The writer's language picks the word filter that checks them.
+        return words.length ? { data: { words, language: lang } }
+          : { problem: t("Write at least one word first.") };
       }
       case "text": {
         const text = node.querySelector(".poll-fields textarea").value.trim();
-        return text ? { data: { text } } : { problem: t("Write your answer first.") };
+        return text ? { data: { text, language: lang } } : { problem: t("Write your answer first.") };
       }
       default:
         if (!checked.length) {

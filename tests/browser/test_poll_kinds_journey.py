@@ -164,3 +164,88 @@ async def test_rating_ranking_words_and_quiz_from_panel_to_phones_to_stage(
     assert footer is not None and footer["y"] + footer["height"] <= 1080
     assert not page_errors, page_errors
     await organiser.close()
+
+
+async def test_open_answers_are_moderated_and_a_delegation_votes_once(
+        start_server, new_page, page_errors, screenshot) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    ana = await organiser.call("access.grant", {"role": "attendee", "name": "Ana"})
+    beatriz = await organiser.call("access.grant", {"role": "attendee", "name": "Beatriz"})
+    cities = [(await organiser.call("delegation.create", {"name": name, "country": country}))["id"]
+              for name, country in (("Querétaro", "MX"), ("Lyon", "FR"))]
+    registration = (await organiser.call("attendance.register", {
+        "name": "Ana", "principal": ana["principal"]}))["id"]
+    await organiser.call("delegation.member", {"registration": registration,
+                                               "delegation": cities[0]})
+    await organiser.call("session.start", {"session": SESSION})
+    moderator = await Client.connect(server.ws_url, server.moderator_token)
+
+    stage = await new_page()
+    await stage.set_viewport_size({"width": 1280, "height": 720})
+    await stage.goto(f"{server.url}/stage/plenaria")
+    await connected(stage)
+    a = await new_page(locale="es-MX")
+    await a.goto(f"{server.url}/a/{ana['token']}")
+    await a.goto(f"{server.url}/live/{SESSION}")
+    await connected(a)
+    b = await new_page()
+    await b.goto(f"{server.url}/a/{beatriz['token']}")
+    await b.goto(f"{server.url}/live/{SESSION}")
+    await connected(b)
+    m = await new_page()
+    await sign_in_moderator(m, server)
+    await m.goto(f"{server.url}/moderator/sessions/{SESSION}")
+    await connected(m)
+    figure = stage.locator(".stage-poll")
+
+    # -- open answers: nothing shows before a moderator approves it ---------------------------
+    await prepare(m, "text", "One idea for greener streets?")
+    form_a = a.locator("#poll-open form")
+    await form_a.get_by_label("Tu respuesta").fill("Más árboles en cada cuadra")
+    await form_a.get_by_role("button", name="Enviar mi respuesta").click()
+    await expect(form_a.locator(".poll-my-answer")).to_contain_text("En espera de moderación")
+    form_b = b.locator("#poll-open form")
+    await form_b.get_by_label("Your answer").fill("Car-free Sundays")
+    await form_b.get_by_role("button", name="Send my answer").click()
+    await expect(form_b.locator(".poll-status")).to_have_text(
+        "Thank you! A moderator will read your answer.")
+    await expect(figure.locator(".poll-empty")).to_have_text("No answers shown yet.")
+    item = m.locator("#m-polls > li").first
+    entries = item.locator(".poll-entry")
+    await expect(entries.locator(".poll-entry-by")).to_have_text([" — Ana", " — Beatriz"])
+    await entries.filter(has_text="Más árboles").get_by_role("button", name="Approve").click()
+    await entries.filter(has_text="Car-free").get_by_role("button", name="Dismiss").click()
+    await expect(figure.locator(".poll-answer")).to_have_text(["Más árboles en cada cuadra"])
+    await expect(figure.locator(".poll-answer")).to_have_attribute("lang", "es")
+    await expect(form_a.locator(".poll-my-answer")).to_contain_text("Se muestra")
+    await expect(form_b.locator(".poll-my-answer")).to_contain_text("Not shown")
+    await expect(b.locator(".poll-answer")).to_have_text(["Más árboles en cada cuadra"])
+    await screenshot(stage, "poll-stage-answers")
+
+    # -- one ballot per delegation: Beatriz is no delegate, Ana votes for Querétaro -------------
+    created = await moderator.call("poll.create", {
+        "session": SESSION, "question": {"en": "Adopt the charter?", "es": "¿Adoptar la carta?"},
+        "options": [{"en": "For", "es": "A favor"}, {"en": "Against", "es": "En contra"}],
+        "audience": "delegation"})
+    await moderator.call("poll.open", {"poll": created["id"]})
+    await expect(form_b.locator(".poll-signin")).to_have_text(
+        "Only the delegates of member cities vote in this poll.")
+    await expect(form_b.get_by_label("For")).to_be_disabled()
+    await expect(form_a.locator(".poll-audience")).to_have_text(
+        "Una papeleta por delegación: cualquier delegado la emite y cuenta la última.")
+    await form_a.get_by_label("A favor").check()
+    await form_a.get_by_role("button", name="Votar").click()
+    await expect(form_a.locator(".poll-cast")).to_have_text(
+        "Querétaro votó (papeleta emitida por Ana).")
+    await expect(figure.locator(".poll-turnout")).to_have_text(
+        "Turnout: 1 of 1 delegations present")
+    await expect(figure.locator(".poll-delegation")).to_have_text(["Querétaro"])
+    await expect(figure.locator(".poll-delegation-ballot")).to_have_text(["For"])
+    await expect(figure.locator(".poll-count")).to_have_text(["1 vote", "0 votes"])
+    await screenshot(stage, "poll-stage-delegation")
+    footer = await stage.locator("#stage-join").bounding_box()
+    assert footer is not None and footer["y"] + footer["height"] <= 720
+    assert not page_errors, page_errors
+    await moderator.close()
+    await organiser.close()
