@@ -8,6 +8,7 @@
 ``GET /feeds/{token}.ics``         a personal feed: the owner's starred sessions
 ``GET /schedule.xml``              frab schedule XML
 ``GET /schedule.json``             schedule JSON v1
+``GET /schedule2.json``            schedule JSON v2 (schedule2)
 ``GET /schedule.csv``              Rencontre CSV
 =================================  =====================================================
 
@@ -35,7 +36,13 @@ from email.utils import format_datetime, parsedate_to_datetime
 from aiohttp import web
 
 from rencontre.engine.messages import N_
-from rencontre.schedule.formats import export_csv, export_frab, export_ical, export_schedule_json
+from rencontre.schedule.formats import (
+    export_csv,
+    export_frab,
+    export_ical,
+    export_schedule2,
+    export_schedule_json,
+)
 from rencontre.schedule.model import Localized, Programme, Session, pick
 from rencontre.server.i18n import LANGUAGES, negotiate, translate
 from rencontre.server.settings import Settings
@@ -283,6 +290,12 @@ async def schedule_xml(request: web.Request) -> web.Response:
 async def schedule_json(request: web.Request) -> web.Response:
     rendered, _ = _export(request, "json", export_schedule_json)
     return _respond(request, rendered, "application/json", filename="schedule.json")
+
+
+@routes.get("/schedule2.json")
+async def schedule2_json(request: web.Request) -> web.Response:
+    rendered, _ = _export(request, "schedule2", export_schedule2)
+    return _respond(request, rendered, "application/json", filename="schedule2.json")
 
 
 @routes.get("/schedule.csv")

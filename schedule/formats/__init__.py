@@ -14,11 +14,12 @@ from .csv_format import COLUMNS, REQUIRED, export_csv, import_csv
 from .errors import ImportProblems, Problem
 from .frab import export_frab, import_frab
 from .ical import export_ical, import_ical
+from .schedule2 import export_schedule2
 from .schedule_json import export_schedule_json, import_schedule_json
 
 __all__ = [
     "ImportProblems", "Problem", "Progress", "export_csv", "export_frab", "export_ical",
-    "export_schedule_json", "import_csv", "import_frab", "import_ical",
+    "export_schedule2", "export_schedule_json", "import_csv", "import_frab", "import_ical",
     "import_schedule_json", "load", "sniff",
 ]
 

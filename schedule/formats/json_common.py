@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -93,12 +93,19 @@ def _event_of(path: list[Any]) -> str | None:
 
 def conference_date(builder: ProgrammeBuilder, conference: dict[str, Any], key: str,
                     zone: ZoneInfo | None) -> date | None:
-    """The conference's ``start`` or ``end`` (a date or a time) as a date in its zone."""
+    """The conference's ``start`` or ``end`` (a date or a time) as a date in its zone.
+
+    An ``end`` at midnight is the end of the day before (schedule2 gives instants).
+    """
     text = conference.get(key)
     if not text:
         return None
     try:
-        return local_date(text, zone)
+        day = local_date(text, zone)
+        if key == "end" and len(text) > 10 and local_date(text, zone) != local_date(
+                (datetime.fromisoformat(text) - timedelta(microseconds=1)).isoformat(), zone):
+            day -= timedelta(days=1)
+        return day
     except ValueError:
         builder.problem(pointer("schedule", "conference", key),
                         N_("expected a date, not “{text}”"), text=text)

@@ -12,6 +12,9 @@ from typing import Any
 _STRING: dict[str, Any] = {"type": "string"}
 _TEXT: dict[str, Any] = {"type": ["string", "null"]}
 _ID = {"type": "integer", "minimum": 1}
+# schedule2's LocalizableString: a text, or texts by language code.
+_LOCALIZABLE: dict[str, Any] = {"type": ["string", "null", "object"],
+                                "additionalProperties": _STRING}
 
 _V1_EVENT_FIELDS = (
     "guid", "code", "id", "logo", "date", "start", "end", "duration", "room", "slug", "url",
@@ -96,8 +99,8 @@ _V2_EVENT = {
     "required": ["guid", "start", "end", "room", "title"],
     "properties": {
         "guid": _STRING, "code": _STRING, "id": _ID, "start": _STRING, "end": _STRING,
-        "title": _STRING, "url": _STRING, "language": _TEXT, "abstract": _TEXT,
-        "description": _TEXT,
+        "title": _STRING, "url": _STRING, "language": _TEXT, "abstract": _LOCALIZABLE,
+        "description": _LOCALIZABLE, "state": _STRING,
         "room": {
             "type": "object",
             "properties": {"name": _STRING, "slug": _STRING, "guid": _STRING},

@@ -4,9 +4,15 @@ feed links in the reader's language, schedule JSON v2."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
+import jsonschema
+
+from rencontre.schedule.formats import import_schedule_json
+from rencontre.schedule.model import Status
 from tests.integration.test_feeds import moderator
+from tests.support import fixture
 
 
 async def next_second() -> None:
@@ -61,3 +67,35 @@ async def test_feed_links_carry_the_readers_language(app_client) -> None:
     session = app_client.hub.state.programme.sessions["s02"]
     assert f"SUMMARY:{session.title['es']}" in (await spanish.text()).replace("\r\n ", "")
     assert f"SUMMARY:{session.title['en']}" in (await english.text()).replace("\r\n ", "")
+
+
+async def test_schedule2_json_validates_against_the_schema_and_says_what_v1_cannot(
+        app_client) -> None:
+    client = await moderator(app_client)
+    await client.call("session.cancel", {"session": "s04"})
+    await client.close()
+    response = await app_client.get("/schedule2.json?lang=es")
+    assert response.status == 200
+    assert response.content_type == "application/json"
+    assert "ETag" in response.headers
+    document = await response.json()
+    schema = json.loads(fixture("interop/schemas/schedule2.json.schema.json").read_text())
+    validator = jsonschema.Draft6Validator(
+        schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert not errors, errors
+    programme = app_client.hub.state.programme
+    events = {event["guid"]: event for event in document["schedule"]["events"]}
+    assert len(events) == len(programme.sessions)  # cancelled ones too, marked
+    cancelled = next(e for e in events.values() if e["state"] == "CANCELED")
+    assert cancelled["title"] == programme.sessions["s04"].title["es"]
+    s02 = programme.sessions["s02"]
+    opening = next(e for e in events.values() if e["title"] == s02.title["es"])
+    assert opening["abstract"] == s02.abstract  # every language the session has
+    assert opening["url"].endswith("/sessions/s02")
+    # And the file it publishes reads back as the same programme.
+    again = import_schedule_json(await response.read())
+    assert again.sessions["s02"].start == s02.start
+    assert again.sessions["s04"].status is Status.CANCELLED
+    assert "/schedule2.json?lang=" in await (await app_client.get(
+        "/organiser", cookies={"rencontre_token": app_client.tokens["Organiser"]})).text()

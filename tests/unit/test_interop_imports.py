@@ -4,11 +4,13 @@ place and imports the rest. Overlaps in a room are problems unless allowed."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
+import jsonschema
 import pytest
 
-from rencontre.schedule.formats import ImportProblems, Problem, import_csv, load
+from rencontre.schedule.formats import ImportProblems, Problem, export_schedule2, import_csv, load
 from tests.support import fixture
 
 
@@ -111,3 +113,27 @@ def test_sessions_overlapping_in_a_room_are_problems_with_their_places() -> None
         "One\r\n", "One,\r\n").replace("Two\r\n", "Two,cancelled\r\n").replace(
         "Three\r\n", "Three,\r\n")
     assert len(import_csv(cancelled.encode()).sessions) == 3  # a cancelled one takes no room
+
+
+# 10. schedule JSON v2
+
+
+@pytest.mark.parametrize("name", ["debconf23.xml", "pretalx-democon.json", "hub-schedule2.json",
+                                  "kielux-2020.ics"])
+@pytest.mark.parametrize("base_url", ["", "https://example.org/events/x/"])
+def test_schedule2_export_validates_and_round_trips(name: str, base_url: str) -> None:
+    schema = json.loads(fixture("interop/schemas/schedule2.json.schema.json").read_text())
+    validator = jsonschema.Draft6Validator(
+        schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+    first = export_schedule2(load(sample(name)), base_url=base_url)
+    assert [e.message for e in validator.iter_errors(json.loads(first))] == []
+    again = load(first)
+    assert export_schedule2(again, base_url=base_url) == first
+    assert len(again.sessions) == len(load(sample(name)).sessions)
+
+
+def test_schedule2_check_does_catch_errors() -> None:
+    schema = json.loads(fixture("interop/schemas/schedule2.json.schema.json").read_text())
+    document = json.loads(export_schedule2(load(sample("hub-schedule2.json"))))
+    document["schedule"]["events"][0]["type"] = "talk"
+    assert list(jsonschema.Draft6Validator(schema).iter_errors(document))
