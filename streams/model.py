@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from rencontre.engine.messages import N_
-from rencontre.streams.links import BadLink, Kind, classify, origin, web_link
+from rencontre.streams.links import BadLink, Kind, Link, classify, origin, web_link
 
 FLOOR = "floor"
 MAX_CHANNELS = 12
@@ -100,11 +100,32 @@ def _web(value: Any, place: str) -> str:
         raise InvalidStream(place, bad.message, **bad.params) from None
 
 
+def _replay(value: Any, place: str) -> str:
+    """A recording: any https page, or one the page plays (which may be local HLS)."""
+    try:
+        if value not in (None, "") and classify(value).kind is not Kind.MEETING:
+            return value.strip()
+    except BadLink:
+        pass
+    return _web(value, place)
+
+
 @dataclass(frozen=True, slots=True)
 class Stream:
     channels: tuple[Channel, ...] = ()
     captions: str = ""  # a page showing live captions, opened in a new tab
     replay: str = ""  # the recording, offered once the session has ended
+
+    @property
+    def replay_player(self) -> Link | None:
+        """The replay as the page plays it (an HLS recording, a known video host), if it can."""
+        if not self.replay:
+            return None
+        try:
+            link = classify(self.replay)
+        except BadLink:
+            return None
+        return link if link.kind is not Kind.MEETING else None
 
     def __bool__(self) -> bool:
         return bool(self.channels or self.captions or self.replay)
@@ -122,6 +143,10 @@ class Stream:
             data["captions"] = self.captions
         if self.replay:
             data["replay"] = self.replay
+            player = self.replay_player
+            if player is not None:  # derived: read back from ``replay`` alone
+                data["replay_player"] = {"kind": player.kind.value, "url": player.url,
+                                         "platform": player.platform}
         return data
 
     @classmethod
@@ -145,7 +170,7 @@ class Stream:
                                     N_("Two channels are called “{id}”."), id=channel.id)
             seen.add(channel.id)
         return cls(read, _web(data.get("captions"), f"{place}.captions"),
-                   _web(data.get("replay"), f"{place}.replay"))
+                   _replay(data.get("replay"), f"{place}.replay"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +197,11 @@ def hosts(streams: list[Stream]) -> tuple[set[str], set[str]]:
     played: set[str] = set()
     framed: set[str] = set()
     for stream in streams:
-        for channel in stream.channels:
-            if channel.kind is Kind.HLS:
-                played.add(origin(channel.url))
-            elif channel.kind is Kind.EMBED:
-                framed.add(origin(channel.url))
+        replay = stream.replay_player
+        for link in [*stream.channels, *([replay] if replay else [])]:
+            if link.kind is Kind.HLS:
+                played.add(origin(link.url))
+            elif link.kind is Kind.EMBED:
+                framed.add(origin(link.url))
     return played, framed
 

@@ -75,9 +75,14 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
     const session = sessions.get(sessionId);
     const watch = session ? watchOf(session, rooms.get(session.room)) : watchOf(null, null);
     const before = new Map(channels.map((c) => [c.id, c]));
-    channels = watch.channels;
+    // Once the session has ended, its recording plays here first when the page can play it.
+    const replay = session && session.status === "ended" && watch.replayPlayer
+      ? { ...watch.replayPlayer, id: "replay", language: "replay", media: "video", on_air: "live" }
+      : null;
+    channels = replay ? [replay, ...watch.channels] : watch.channels;
     root.hidden = !(channels.length || watch.captions || watch.replay);
-    let channel = channels.find((c) => c.id === chosen) || preferredChannel(channels);
+    if (replay && !before.has("replay")) chosen = replay.id; // it just became available
+    const channel = channels.find((c) => c.id === chosen) || preferredChannel(channels);
     chosen = channel ? channel.id : null;
     renderPicker();
     renderExtras(watch, session);
@@ -108,7 +113,7 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
       }
       button.addEventListener("click", () => {
         chosen = channel.id;
-        rememberChannel(channel);
+        if (channel.id !== "replay") rememberChannel(channel);
         renderPicker();
         play(channel, true);
       });
@@ -128,7 +133,7 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
       links.push(a);
     };
     if (watch.captions) external(watch.captions, t("Live captions (new tab)"));
-    if (watch.replay && session && session.status === "ended") {
+    if (watch.replay && !watch.replayPlayer && session && session.status === "ended") {
       external(watch.replay, t("Watch the replay (new tab)"));
     }
     extras.replaceChildren(...links.flatMap((a, i) => (i ? [" · ", a] : [a])));

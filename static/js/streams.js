@@ -14,6 +14,7 @@ export function watchOf(session, room) {
     channels,
     captions: own.captions || shared.captions || "",
     replay: own.replay || "",
+    replayPlayer: (own.replay && own.replay_player) || null,
     source: own.channels.length ? "session" : (channels.length ? "room" : ""),
   };
 }
@@ -30,6 +31,7 @@ const LANGUAGE_NAMES = { fr: "Français", es: "Español", en: "English" };
 // "Floor (original)", or the language's own name (as the language menu shows it).
 export function channelName(channel) {
   if (channel.language === "floor") return t("Floor (original)");
+  if (channel.language === "replay") return t("Replay");
   if (LANGUAGE_NAMES[channel.language]) return LANGUAGE_NAMES[channel.language];
   try {
     return new Intl.DisplayNames([channel.language], { type: "language" }).of(channel.language);

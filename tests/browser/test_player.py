@@ -184,3 +184,28 @@ async def test_a_moderator_switches_a_room_channel_off_air_from_the_session_pane
     await expect(attendee.locator("#player .player-stage")).to_have_text(
         "Ce canal n’est pas encore à l’antenne.")
     assert not page_errors, page_errors
+
+
+async def test_the_replay_plays_in_the_page_once_the_session_has_ended(
+        start_server, new_page, page_errors, hls) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("stream.set", {"session": SESSION, "stream": {
+        "channels": [hls.playlist("floor")], "replay": hls.playlist("fr")}})
+    page = await new_page()
+    await page.goto(f"{server.url}/a/{server.attendee_token}")
+    await page.goto(f"{server.url}/live/{SESSION}")
+    await connected(page)
+    player = page.locator("#player")
+    await expect(player.locator(".player-channels")).to_be_hidden()  # one channel: no choice
+    await expect(player.locator("video")).to_have_count(1)
+
+    await organiser.call("session.end", {"session": SESSION})
+    replay = player.get_by_role("button", name="Replay")
+    await expect(replay).to_have_attribute("aria-pressed", "true")
+    await replay.click()
+    await advances(page, "#player video")
+    assert await page.evaluate(
+        "() => document.querySelector('#player video').currentSrc.length > 0")
+    await organiser.close()
+    assert not page_errors, page_errors

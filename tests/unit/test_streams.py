@@ -267,3 +267,19 @@ def test_a_reimported_programme_keeps_streams_and_counts_a_new_stream_as_an_upda
     session = driver.state.programme.sessions[data["sessions"][1]["id"]]
     assert session.stream.channel("es").url == SPANISH["url"]
     assert session.sequence == 0 and session.updated is not None
+
+
+def test_a_replay_on_a_known_host_or_in_hls_is_played_in_the_page_and_allowed_by_the_csp():
+    stream = Stream.from_json({"replay": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"})
+    assert stream.replay == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"  # linked as given
+    assert stream.to_json()["replay_player"] == {
+        "kind": "embed", "url": "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        "platform": "youtube"}
+    assert Stream.from_json(stream.to_json()) == stream
+    page = Stream.from_json({"replay": "https://media.example.org/s02"})
+    assert page.replay_player is None and "replay_player" not in page.to_json()
+    local = Stream.from_json({"replay": "http://127.0.0.1:8000/s02.m3u8"})
+    assert local.replay_player.kind is Kind.HLS
+    programme = demo_driver().state.programme
+    programme.sessions["s03"].stream = stream
+    assert programme.stream_hosts()[1] == {"https://www.youtube-nocookie.com"}
