@@ -29,10 +29,8 @@ DELEGATIONS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
 REMOTE_SIGNATORY = "Camila Torres"
 
 
-def demo_roster(principals: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """The demo's people with their delegations, as ``delegation.import`` takes them;
-    ``principals`` gives some of them a personal link (name -> principal)."""
-    principals = principals or {}
+def demo_roster() -> list[dict[str, Any]]:
+    """The demo's people with their delegations, as ``delegation.import`` takes them."""
     member = {}
     for delegation, (country, languages, signatory, others) in DELEGATIONS.items():
         details = {"delegation": delegation, "country": country, "languages": languages}
@@ -40,10 +38,7 @@ def demo_roster(principals: dict[str, str] | None = None) -> list[dict[str, Any]
         member.update({name: {**details, "signatory": False} for name in others})
     rows = []
     for person in demo_people():
-        row = {**person, **member.get(person["name"], {})}
-        if person["name"] in principals:
-            row["principal"] = principals[person["name"]]
-        rows.append(row)
+        rows.append({**person, **member.get(person["name"], {})})
     return rows
 
 

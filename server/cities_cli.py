@@ -7,17 +7,23 @@ from rencontre.engine.messages import Actor
 from rencontre.server.hub import Hub
 
 
-async def load_demo_cities(hub: Hub, actor: Actor, base: str) -> list[tuple[str, str]]:
-    """Register the demo's people with their delegations, one signatory with a personal
-    link, and publish the declaration. Returns the signatory's link."""
-    granted = await hub.execute("access.grant", {"role": "attendee", "name": REMOTE_SIGNATORY},
-                                actor)
-    principal = granted["result"]["principal"]
-    await hub.execute("delegation.import",
-                      {"people": demo_roster({REMOTE_SIGNATORY: principal})}, actor)
+async def load_demo_cities(hub: Hub, actor: Actor) -> None:
+    """Register the demo's people with their delegations and publish the declaration."""
+    await hub.execute("delegation.import", {"people": demo_roster()}, actor)
     if hub.state.declaration.current is None:
         await hub.execute("declaration.publish", DECLARATION, actor)
-    return [(f"Signatory ({REMOTE_SIGNATORY})", f"{base}/a/{granted['result']['token']}")]
+
+
+async def signatory_link(hub: Hub, actor: Actor, base: str) -> tuple[str, str] | None:
+    """A new personal link for the demo's remote signatory (her earlier one stops working)."""
+    state = hub.state
+    person = next((r for r in state.attendance.registrations.values()
+                   if r.name == REMOTE_SIGNATORY and r.id in state.delegations.member_of), None)
+    if person is None:
+        return None
+    outcome = await hub.execute("attendance.link", {"registrations": [person.id]}, actor)
+    token = outcome["result"]["tokens"][person.id]
+    return (f"Signatory ({REMOTE_SIGNATORY})", f"{base}/a/{token}")
 
 
 async def signing_station(hub: Hub, actor: Actor, base: str) -> tuple[str, str]:

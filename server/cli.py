@@ -16,7 +16,7 @@ from rencontre.schedule.demo import SLUG as DEMO_SLUG
 from rencontre.schedule.demo import ZONE, demo_programme
 from rencontre.server.app import AccessLogger, create_app
 from rencontre.server.backup_cli import backup_parser
-from rencontre.server.cities_cli import load_demo_cities, signing_station
+from rencontre.server.cities_cli import load_demo_cities, signatory_link, signing_station
 from rencontre.server.hub import Hub
 from rencontre.server.log import Log, LogUnavailable, open_log
 from rencontre.server.logs import LOG_FORMATS, setup_logging
@@ -113,7 +113,11 @@ async def prepare_event(hub: Hub, settings: Settings) -> list[tuple[str, str]]:
                                  SYSTEM)
         links.append(("Kiosk pairing", f"{base}/kiosk  code: {code['result']['code']}"))
         if settings.demo and not hub.state.attendance.registrations:
-            links += await load_demo_cities(hub, SYSTEM, base)
+            await load_demo_cities(hub, SYSTEM)
+        if settings.demo:
+            signatory = await signatory_link(hub, SYSTEM, base)
+            if signatory is not None:
+                links.append(signatory)
         links.append(await signing_station(hub, SYSTEM, base))
         badges = list(hub.state.attendance.registrations.values())[:2]
         if badges:

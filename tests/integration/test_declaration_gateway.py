@@ -107,3 +107,19 @@ async def test_the_demo_has_a_dozen_cities_and_the_console_links_to_sign(app_cli
     paired = await station.call("kiosk.pair", {"code": code})
     assert paired["name"] == "Signing station"
     await close(organiser, camila, station)
+
+
+async def test_a_restarted_demo_prints_a_new_signatory_link_and_the_old_one_stops(
+        start_server, tmp_path):
+    label = "Signatory (Camila Torres)"
+    first = start_server(data=tmp_path / "event")
+    old = first.links[label].rsplit("/a/", 1)[1]
+    first.stop()
+    second = start_server(data=tmp_path / "event")
+    new = second.links[label].rsplit("/a/", 1)[1]
+    assert new != old and "/signing  code: " in second.links["Signing station pairing"]
+    camila = await Client.connect(second.ws_url, new)
+    assert camila.snapshot["my_delegation"]["signatory"] is True
+    stranger = await Client.connect(second.ws_url)
+    assert (await stranger.send("auth.hello", {"token": old}))["code"] == "auth.invalid-token"
+    await close(camila, stranger)
