@@ -1,0 +1,73 @@
+"""The organisers' declaration tools in Chromium: open signing, withdraw a signature with a
+reason, publish a new version after signing began (every delegation is asked to sign
+again, and every page says which version each signature is on)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.pages import connected, sign_in_organiser
+from tests.integration.wsclient import Client
+
+pytestmark = pytest.mark.browser
+
+
+async def test_organisers_open_withdraw_and_publish_a_new_version(start_server, new_page,
+                                                                   page_errors) -> None:
+    server = start_server()
+    camila = await Client.connect(server.ws_url,
+                                  server.links["Signatory (Camila Torres)"].rsplit("/a/", 1)[1])
+    page = await new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    await sign_in_organiser(page, server)
+    panel = page.locator("#declaration-panel")
+    await expect(panel.locator("#dec-status")).to_have_text(re.compile(
+        r"^Version 1 · Signing is closed\. · 0 of 12 delegations have signed version 1\.$"))
+    await panel.get_by_role("button", name="Open signing").click()
+    await expect(panel.locator("#dec-open-status")).to_have_text("Signing is open.")
+    await expect(panel.get_by_role("button", name="Close signing")).to_be_visible()
+
+    await camila.call("declaration.sign", {"version": 1, "language": "es", "confirm": True})
+    signatures = panel.locator("#dec-signatures > li")
+    await expect(signatures).to_have_count(1)
+    await expect(signatures).to_contain_text("Montevideo · Camila Torres · Version 1")
+    await signatures.get_by_label("Reason for withdrawing the signature of Montevideo").fill(
+        "Signed before the amendment was read")
+    await signatures.get_by_role("button", name="Withdraw").click()
+    await expect(page.locator("#dec-withdraw-status")).to_have_text(
+        "The signature of Montevideo is withdrawn.")
+    await expect(signatures).to_contain_text("Withdrawn: Signed before the amendment was read")
+
+    # Montevideo signs again, then a new version asks every delegation to sign again.
+    await camila.call("declaration.sign", {"version": 1, "language": "es", "confirm": True})
+    await expect(signatures).to_have_count(2)
+    english = panel.get_by_label("Text (English)")
+    await english.fill((await english.input_value()) + "\n\nAmended in plenary.")
+    await panel.get_by_role("button", name="Publish this version").click()
+    await expect(panel.locator("#dec-form-status")).to_have_text(
+        "Version 2 is published: delegations are asked to sign again.")
+    await expect(panel.locator("#dec-status")).to_have_text(re.compile(
+        r"^Version 2 · Signing is open\. · 0 of 12 delegations have signed version 2\.$"))
+
+    # The public page says which version each signature is on.
+    public = await new_page()
+    await public.goto(f"{server.url}/declaration?read=en")
+    await connected(public)
+    await expect(public.locator("#declaration-version")).to_contain_text("Version 2")
+    await expect(public.locator("#declaration-text")).to_contain_text("Amended in plenary.")
+    rows = public.locator("#signatures tr")
+    await expect(rows).to_have_count(2)
+    await expect(rows.nth(0)).to_contain_text("Withdrawn: Signed before the amendment was read")
+    await expect(rows.nth(1)).to_contain_text("Version 1")
+    await expect(rows.nth(1)).to_contain_text(
+        "on an earlier version: asked to sign version 2")
+    await expect(public.locator("#wall-count")).to_have_text(
+        "0 of 12 delegations have signed version 2. Signing is open.")
+    refused = await camila.send("declaration.sign", {"version": 1, "language": "es",
+                                                     "confirm": True})
+    assert refused["code"] == "declaration.version-changed"
+    await camila.close()
+    assert not page_errors, page_errors
