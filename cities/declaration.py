@@ -122,6 +122,16 @@ def declaration_snapshot(state: EventState) -> dict[str, Any]:
     }
 
 
+def awaits_signature(state: EventState, principal: str) -> bool:
+    """Whether ``principal`` is a signatory whose delegation is still to sign, signing open."""
+    declaration = state.declaration
+    delegation = delegation_of(state, principal)
+    registration = registration_of(state, principal)
+    return (declaration.open and delegation is not None and registration is not None
+            and delegation.members.get(registration.id, False)
+            and declaration.signed_by(delegation.id) is None)
+
+
 def _wall(state: EventState) -> dict[str, Any]:
     return {"count": len(state.declaration.standing()),
             "delegations": len(state.delegations.by_id), "head": state.declaration.chain.head}

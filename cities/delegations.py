@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from rencontre.engine.fields import Bool, Id, Text, TextList
 from rencontre.engine.messages import N_, Command, Decision, Event, Refusal, Role
@@ -29,6 +30,7 @@ ORGANISER = frozenset({Role.ORGANISER})
 STAFF_TOPICS = ("role:organiser", "role:moderator")
 MAX_DELEGATIONS = 500
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 _URL = re.compile(r"^(https?://|/)[^\s\"'<>]+$")
 
 DETAILS = {
@@ -103,6 +105,17 @@ def is_signatory(state: EventState, registration: str) -> bool:
         registration]
 
 
+def flag_origins(state: EventState) -> tuple[str, ...]:
+    """The origins of the delegations' flags and logos on other sites: the pages may load
+    images from exactly these."""
+    origins = set()
+    for delegation in state.delegations.by_id.values():
+        if delegation.flag.startswith(("https://", "http://")):
+            parts = urlsplit(delegation.flag)
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return tuple(sorted(origins))
+
+
 def delegations_snapshot(state: EventState, staff: bool) -> list[dict[str, Any]]:
     return [d.staff_view(state) if staff else d.public() for d in state.delegations.ordered()]
 
@@ -156,7 +169,9 @@ def languages_of(value: Any, name: str = "languages") -> list[str]:
 
 def flag_url(value: str, name: str = "flag") -> str:
     value = value.strip()
-    if value and not _URL.match(value):
+    # Its host goes into the pages' Content-Security-Policy: a plain host name only.
+    if value and (not _URL.match(value) or (
+            value.startswith("http") and not _HOST.match(urlsplit(value).netloc))):
         raise Refusal("delegation.bad-flag",
                       N_("The flag or logo must be a web address (https://…)."), field=name)
     return value

@@ -8,6 +8,8 @@ from urllib.parse import urljoin, urlsplit
 import jinja2
 from aiohttp import web
 
+from rencontre.cities.declaration import awaits_signature
+from rencontre.cities.delegations import flag_origins
 from rencontre.engine.messages import Actor, Refusal, Role
 from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.server.csp import policy
@@ -51,7 +53,8 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         js_messages=js_messages(lang), **context)
     response = web.Response(text=body, status=status, content_type="text/html")
     response.headers["Content-Security-Policy"] = policy(
-        hub.state.programme, hub.state.programme_seq, socket_sources(request))
+        hub.state.programme, hub.state.programme_seq, socket_sources(request),
+        flag_origins(hub.state))
     # Not "no-referrer": with it Chromium sends "Origin: null" on the pages' own forms.
     response.headers["Referrer-Policy"] = "same-origin"
     if request.query.get("lang") in LANGUAGES:
@@ -120,7 +123,9 @@ async def personal_link(request: web.Request) -> web.Response:
     if actor.id in state.attendance.by_principal and actor.id not in state.attendance.link_used:
         await _execute(request, "attendance.link-used", {}, actor)  # organisers see who came
     lang = request.query.get("lang")
-    response = redirect(f"/?lang={lang}" if lang in LANGUAGES else "/")
+    # A signatory whose city is still to sign goes straight to the declaration.
+    page = "/declaration" if awaits_signature(state, actor.id) else "/"
+    response = redirect(f"{page}?lang={lang}" if lang in LANGUAGES else page)
     set_token_cookie(response, request, request.match_info["token"])
     raise response
 

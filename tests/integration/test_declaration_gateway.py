@@ -99,9 +99,14 @@ async def test_the_demo_has_a_dozen_cities_and_the_console_links_to_sign(app_cli
     await organiser.call("declaration.open", {"open": True})
     camila = await Client.connect(ws_url(app_client), token)
     assert camila.snapshot["my_delegation"]["signatory"] is True
+    # Her personal link takes her to the declaration while Montevideo is still to sign.
+    opened = await app_client.get(f"/a/{token}?lang=es", allow_redirects=False)
+    assert opened.headers["Location"] == "/declaration?lang=es"
     signed = await camila.call("declaration.sign", {"version": 1, "language": "es",
                                                     "confirm": True})
     assert signed["delegation"] == "Montevideo"
+    opened = await app_client.get(f"/a/{token}", allow_redirects=False)
+    assert opened.headers["Location"] == "/"
     code = app_client.links["Signing station pairing"].split("code: ")[1]
     station = await Client.connect(ws_url(app_client))
     paired = await station.call("kiosk.pair", {"code": code})

@@ -33,6 +33,17 @@ async def test_an_imported_roster_reaches_staff_with_people_and_attendees_withou
     await close(organiser, attendee, again)
 
 
+async def test_pages_may_load_exactly_the_flags_hosts(app_client):
+    organiser = await Client.connect(ws_url(app_client), app_client.tokens["Organiser"])
+    before = (await app_client.get("/declaration")).headers["Content-Security-Policy"]
+    assert "img-src 'self' data:;" in before
+    await organiser.call("delegation.create", {
+        "name": "Lyon", "country": "FR", "flag": "https://flags.example.org:8443/lyon.svg"})
+    after = (await app_client.get("/declaration")).headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://flags.example.org:8443;" in after
+    await close(organiser)
+
+
 async def test_a_wrong_row_names_it_and_registers_nobody(app_client):
     url = ws_url(app_client)
     organiser = await Client.connect(url, app_client.tokens["Organiser"])

@@ -65,6 +65,8 @@ def test_the_read_api_goes_from_a_principal_to_their_delegation():
      "delegation.bad-language", "languages"),
     ({"name": "X", "delegation": "Lyon", "country": "FR", "flag": "javascript:alert(1)"},
      "delegation.bad-flag", "flag"),
+    ({"name": "X", "delegation": "Lyon", "country": "FR",
+      "flag": "https://example.org;script-src/x.png"}, "delegation.bad-flag", "flag"),
     ({"name": "X", "signatory": "yes"}, "delegation.missing", "delegation"),
     ({"delegation": "Lyon", "country": "FR"}, "attendance.invalid", "name"),
 ])
