@@ -73,6 +73,9 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
   let formFor = null;
   let editing = false; // changing a vote already cast
   let sending = false;
+  // Polls the server took a ballot of mine in, whatever the room snapshot said of me then
+  // (a check-in at the kiosk after the page opened).
+  const accepted = new Set();
 
   polls.addEventListener("change", (event) => {
     const { kind, poll, was } = event.detail;
@@ -292,8 +295,10 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
     const mine = polls.mine.get(poll.id) || [];
     const answers = poll.kind === "text";
     const voted = !answers && hasBallot(mine);
-    const refusal = outside(poll, polls.me);
-    const allowed = mayVote() && !refusal;
+    // Who the viewer is (checked in, a delegate) may have changed since the snapshot: the
+    // note says who votes, the server decides and says why not.
+    const refusal = accepted.has(poll.id) ? "" : outside(poll, polls.me);
+    const allowed = mayVote();
     const full = answers && mine.length >= MAX_ANSWERS;
     const choosing = allowed && !full && (!voted || editing);
     node.classList.toggle("voted", voted && !editing);
@@ -354,6 +359,7 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
     showStatus(node, t("Sending…"));
     try {
       const result = await socket.call("poll.vote", { poll: pollId, ...data });
+      accepted.add(pollId);
       if (poll.kind === "text") {
         const mine = polls.mine.get(pollId) || [];
         if (!mine.some((answer) => answer.id === result.entry)) {

@@ -18,6 +18,7 @@ const STATUS = { draft: "Draft", open: "Voting open", closed: "Voting closed" };
 const KIND = { choice: "Choice", rating: "Rating scale", ranking: "Ranking", words: "Word cloud",
                text: "Open answers", quiz: "Quiz" };
 const WITH_OPTIONS = new Set(["choice", "ranking", "quiz"]);
+const BY_DELEGATION = new Set(["choice", "rating", "ranking"]);
 const LANGUAGES = ["fr", "es", "en"];
 const CORRECT = "*"; // a quiz's correct answers start with it
 
@@ -56,6 +57,10 @@ export function mountPollPanel(socket, sessionId, { send, say }) {
     }
     // A quiz's counts would give its answer away: its results wait for the end.
     form.elements.results.value = chosen === "quiz" ? "closed" : "live";
+    // Words, answers and quiz scores belong to people, not to delegations.
+    const byDelegation = form.elements.audience.querySelector("option[value=delegation]");
+    byDelegation.disabled = !BY_DELEGATION.has(chosen);
+    if (byDelegation.disabled && byDelegation.selected) form.elements.audience.value = "delegates";
   }
   kind.addEventListener("change", showKindFields);
   showKindFields();

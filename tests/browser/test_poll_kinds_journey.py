@@ -173,7 +173,7 @@ async def test_open_answers_are_moderated_and_a_delegation_votes_once(
     ana = await organiser.call("access.grant", {"role": "attendee", "name": "Ana"})
     beatriz = await organiser.call("access.grant", {"role": "attendee", "name": "Beatriz"})
     cities = [(await organiser.call("delegation.create", {"name": name, "country": country}))["id"]
-              for name, country in (("Querétaro", "MX"), ("Lyon", "FR"))]
+              for name, country in (("Villa Prueba", "MX"), ("Ville Essai", "FR"))]
     registration = (await organiser.call("attendance.register", {
         "name": "Ana", "principal": ana["principal"]}))["id"]
     await organiser.call("delegation.member", {"registration": registration,
@@ -223,7 +223,7 @@ async def test_open_answers_are_moderated_and_a_delegation_votes_once(
     await expect(b.locator(".poll-answer")).to_have_text(["Más árboles en cada cuadra"])
     await screenshot(stage, "poll-stage-answers")
 
-    # -- one ballot per delegation: Beatriz is no delegate, Ana votes for Querétaro -------------
+    # -- one ballot per delegation: Beatriz is no delegate, Ana votes for Villa Prueba----------
     created = await moderator.call("poll.create", {
         "session": SESSION, "question": {"en": "Adopt the charter?", "es": "¿Adoptar la carta?"},
         "options": [{"en": "For", "es": "A favor"}, {"en": "Against", "es": "En contra"}],
@@ -231,16 +231,19 @@ async def test_open_answers_are_moderated_and_a_delegation_votes_once(
     await moderator.call("poll.open", {"poll": created["id"]})
     await expect(form_b.locator(".poll-signin")).to_have_text(
         "Only the delegates of member cities vote in this poll.")
-    await expect(form_b.get_by_label("For")).to_be_disabled()
+    await form_b.get_by_label("For").check()
+    await form_b.get_by_role("button", name="Vote", exact=True).click()
+    await expect(form_b.locator(".poll-status")).to_have_text(
+        "Error: This poll is for the delegates of member cities.")
     await expect(form_a.locator(".poll-audience")).to_have_text(
         "Una papeleta por delegación: cualquier delegado la emite y cuenta la última.")
     await form_a.get_by_label("A favor").check()
     await form_a.get_by_role("button", name="Votar").click()
     await expect(form_a.locator(".poll-cast")).to_have_text(
-        "Querétaro votó (papeleta emitida por Ana).")
+        "Villa Prueba votó (papeleta emitida por Ana).")
     await expect(figure.locator(".poll-turnout")).to_have_text(
         "Turnout: 1 of 1 delegations present")
-    await expect(figure.locator(".poll-delegation")).to_have_text(["Querétaro"])
+    await expect(figure.locator(".poll-delegation")).to_have_text(["Villa Prueba"])
     await expect(figure.locator(".poll-delegation-ballot")).to_have_text(["For"])
     await expect(figure.locator(".poll-count")).to_have_text(["1 vote", "0 votes"])
     await screenshot(stage, "poll-stage-delegation")
