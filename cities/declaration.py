@@ -79,7 +79,7 @@ class Signature:
             "id": self.id, "delegation": delegation.public() if delegation else
             {"id": self.delegation, "name": "", "country": "", "flag": "", "languages": []},
             "version": self.version, "name": self.name, "at": self.at, "seq": self.seq,
-            "where": self.where, "language": self.language, "drawing": self.drawing,
+            "where": self.where, "language": self.language, "drawn": bool(self.drawing),
             "digest": self.digest, "withdrawn": dict(self.withdrawn) if self.withdrawn else None,
         }
 

@@ -71,6 +71,8 @@ def test_a_signatory_signs_remotely_once_for_the_delegation():
     pushed = [p.message for p in driver.pushes if p.message["type"] == "declaration.signed"]
     assert pushed[-1]["count"] == 1 and pushed[-1]["delegations"] == 2
     assert pushed[-1]["signature"]["delegation"]["name"] == "Querétaro"
+    # Drawings stay out of pushes and snapshots (up to 16,000 characters each).
+    assert pushed[-1]["signature"]["drawn"] is True and "drawing" not in pushed[-1]["signature"]
 
 
 def test_a_signing_station_signs_for_the_badge_it_scanned():
