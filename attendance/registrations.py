@@ -9,6 +9,7 @@ is refused instead of checking in someone else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rencontre.engine.fields import Blob, Choice, Id, Text, check_fields
@@ -213,3 +214,18 @@ def search(state: EventState, query: str, limit: int = 20) -> list[dict[str, Any
     return [{**r.to_json(), "checked_in_at": (attendance.checkins[r.id].at
                                               if r.id in attendance.checkins else None)}
             for r in matches[:limit]]
+
+
+def kiosk_roster(state: EventState) -> dict[str, Any]:
+    """What a paired kiosk keeps for offline use: each person as ``[id, name, organisation,
+    city, badge, checked_in_at]``, the event's slug, and ``ends``: the end of its last day
+    in its zone (Unix seconds; 0 without an event), when kiosks forget the list."""
+    event = state.programme.event
+    if event is None:
+        return {"event": None, "ends": 0, "people": []}
+    last = datetime.combine(event.end_date + timedelta(days=1), time(), tzinfo=event.zone)
+    checkins = state.attendance.checkins
+    people = [[r.id, r.name, r.organisation, r.city, r.badge,
+               checkins[r.id].at if r.id in checkins else None]
+              for r in state.attendance.registrations.values()]
+    return {"event": event.slug, "ends": last.timestamp(), "people": people}

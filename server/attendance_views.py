@@ -16,6 +16,7 @@ from aiohttp import web
 
 from rencontre.attendance.certificates import Certificate, certificate, language, verify
 from rencontre.attendance.links import link_status
+from rencontre.engine.messages import Role
 from rencontre.engine.text import fold
 from rencontre.server.agenda_views import _organiser
 from rencontre.server.certificates import certificate_key, context, pdfs, render_html, zip_of
@@ -41,8 +42,10 @@ async def access(request: web.Request) -> web.Response:
     rows = [{"person": person, **link_status(state, person.id)} for person in people]
     counts = {status: sum(1 for row in rows if row["status"] == status)
               for status in ("none", "issued", "used", "revoked")}
+    kiosks = sorted((p for p in state.access.principals.values()
+                     if p.role is Role.KIOSK and p.active), key=lambda p: (fold(p.name), p.id))
     return render(request, "organiser_access.html", actor=actor, page="organiser-access",
-                  rows=rows, counts=counts)
+                  rows=rows, counts=counts, kiosks=kiosks)
 
 
 # -- certificates ------------------------------------------------------------------------------

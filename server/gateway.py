@@ -23,7 +23,7 @@ from aiohttp import WSMsgType, web
 
 from rencontre.attendance.ledger import SCANNERS
 from rencontre.attendance.links import chosen
-from rencontre.attendance.registrations import search
+from rencontre.attendance.registrations import kiosk_roster, search
 from rencontre.attendance.report import links_csv
 from rencontre.cities.declaration import signer_view
 from rencontre.engine.fields import Id, Text, not_text
@@ -380,3 +380,14 @@ async def issue_links(gateway: Gateway, connection: Connection,
     tokens = outcome["result"]["tokens"]
     text = links_csv(gateway.hub.state, tokens, base.rstrip("/")).decode()
     return {"count": len(tokens), "csv": text}
+
+
+@local("attendance.roster")
+async def roster(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    """Kiosks and staff: every registration (id, name, organisation, city, badge, check-in
+    time), for name search and badge verdicts while the network is gone, and when the event
+    ends (the kiosk forgets them then)."""
+    actor = connection.actor
+    if actor is None or actor.role not in SCANNERS:
+        raise Refusal("auth.forbidden", N_("Your role may not do this."))
+    return kiosk_roster(gateway.hub.state)

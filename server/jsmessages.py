@@ -418,6 +418,10 @@ JS_MESSAGES = [
     N_("Issue new links to everyone? Their current links stop working."),
     N_("Revoke the link of {name}? It stops working at once."),
     N_("Pairing code for {label}: {code} (valid until {time})"),
+    # The kiosk's offline list (static/js/kiosk.js, kiosk_search.js).
+    N_("(offline list)"),
+    N_("Unpair {name}? It signs out at once."),
+    N_("Badge {badge} is not registered."),
     # The moderators' on-air switches (static/js/stream_controls.js).
     N_("Off air"),
     N_("These are the room’s channels: switching one switches it for every session in the room."),

@@ -10,6 +10,7 @@ import { AnnouncementList } from "./announcements.js";
 import { clock, day, lang, localized, showConnection, t } from "./i18n.js";
 import { KioskSocket } from "./kiosk_net.js";
 import { RecentList, VerdictPanel } from "./kiosk_panel.js";
+import { Roster } from "./kiosk_roster.js";
 import { mountSearch } from "./kiosk_search.js";
 
 const SCANS = new Set(["checkin.scan", "checkin.manual", "checkout.scan", "entry.scan", "exit.scan"]);
@@ -22,6 +23,7 @@ const SETTINGS_KEY = "rencontre.kiosk.mode";
 
 const $ = (id) => document.getElementById(id);
 const socket = new KioskSocket({ hello: { lang }, storageKey: "rencontre.kiosk.queue" });
+const roster = new Roster(socket);
 const verdict = new VerdictPanel($("verdict"));
 const recent = new RecentList($("recent"), t("No check-ins yet."));
 const announcements = new AnnouncementList($("announcements"), socket);
@@ -132,6 +134,18 @@ function waiting(offline, label) {
 
 function send(type, data, label) {
   const offline = !socket.online;
+  // Offline, a badge this kiosk's list does not know is refused here and now, as the
+  // server would (the list is fetched again at every reconnect and registration).
+  if (offline && data.badge && roster.size && !roster.has(data.badge)) {
+    const text = t("Badge {badge} is not registered.", { badge: data.badge });
+    const line = { kind: "bad", title: t("Unknown badge"), detail: text, name: label, text, at: now() };
+    recent.pending(`u${++keys}`, line);
+    verdict.show(line);
+    focusScan();
+    return;
+  }
+  const known = offline && data.badge ? roster.person(data.badge) : null;
+  if (known) label = known.name;
   if (offline) data.offline_at = Math.floor(now());
   const key = `k${++keys}`;
   const line = waiting(offline, label);
@@ -269,7 +283,7 @@ function chooseSessionFirst() {
 // -- name search ------------------------------------------------------------------------------
 
 const search = mountSearch({
-  socket, input: $("search"), status: $("search-status"), list: $("search-results"),
+  socket, roster, input: $("search"), status: $("search-status"), list: $("search-results"),
   action: () => ({ checkout: t("Check out"), entry: t("Let in"), exit: t("Scan out") })[settings.mode] || null,
   onPick(person) {
     if (settings.mode === "venue") send("checkin.manual", { registration: person.id }, person.name);
@@ -390,6 +404,8 @@ function loadProgramme(programme) {
 socket.addEventListener("snapshot", (event) => {
   const snapshot = event.detail;
   me = snapshot.me;
+  if (!me || me.role !== "kiosk") roster.clear();
+  else refreshRoster();
   announcements.reset(snapshot.announcements);
   loadProgramme(snapshot.programme);
   if (snapshot.attendance) {
@@ -409,6 +425,7 @@ socket.addEventListener("session.changed", (event) => {
 });
 socket.addEventListener("checkin.recorded", (event) => {
   const checkin = event.detail;
+  roster.checkedIn(checkin.registration.id, checkin.at);
   setCounts(checkin.counts);
   recent.checkedIn(checkinLine(checkin));
   search.checkedIn(checkin.registration.id, checkin.at);
@@ -418,7 +435,19 @@ socket.addEventListener("checkin.undone", (event) => {
   recent.undone(event.detail.registration.id);
   search.undone(event.detail.registration.id);
 });
-socket.addEventListener("attendance.registered", (event) => setCounts(event.detail.counts));
+socket.addEventListener("attendance.registered", (event) => {
+  setCounts(event.detail.counts);
+  refreshRoster();
+});
+// Unpaired: the organisers revoked this kiosk, or its token no longer works.
+socket.addEventListener("access.revoked", () => roster.clear());
+socket.addEventListener("failed", (event) => {
+  if (event.detail && String(event.detail.code || "").startsWith("auth.")) roster.clear();
+});
+
+function refreshRoster() {
+  roster.refresh().catch(() => {}); // kept as it was; tried again at the next reconnect
+}
 socket.addEventListener("occupancy.changed", (event) => {
   for (const [session, counts] of Object.entries(event.detail.occupancy)) noteInside(session, counts);
 });

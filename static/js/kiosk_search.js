@@ -1,7 +1,7 @@
 // Name search at the kiosk: for a person without their badge, or whose badge will not scan.
 //
-// attendance.search is answered by the gateway from its own state, so it needs the
-// network: offline, the kiosk says so instead of queueing a search.
+// attendance.search is answered by the gateway from its own state; offline, the kiosk
+// searches the registrations it keeps (kiosk_roster.js) instead.
 
 import { clock, t } from "./i18n.js";
 import { el } from "./qa.js";
@@ -11,7 +11,7 @@ const MIN = 2;
 
 // action(): the label of what picking a person does in the kiosk's mode, or null when
 // it checks people in at the venue (then only those not checked in yet get a button).
-export function mountSearch({ socket, input, status, list, action, onPick }) {
+export function mountSearch({ socket, roster, input, status, list, action, onPick }) {
   let timer = null;
   let asked = 0; // only the latest query's answer is shown
   let shown = [];
@@ -38,7 +38,13 @@ export function mountSearch({ socket, input, status, list, action, onPick }) {
       return;
     }
     if (!socket.online) {
-      status.textContent = t("Search needs the network: scan or type the badge code.");
+      if (!roster.size) {
+        status.textContent = t("Search needs the network: scan or type the badge code.");
+        return;
+      }
+      shown = roster.search(query);
+      render();
+      status.textContent = found(shown.length, query) + " " + t("(offline list)");
       return;
     }
     status.textContent = t("Searching…");
@@ -47,12 +53,15 @@ export function mountSearch({ socket, input, status, list, action, onPick }) {
       if (mine !== asked) return;
       shown = matches;
       render();
-      status.textContent = matches.length
-        ? (matches.length === 1 ? t("1 person found.") : t("{count} people found.", { count: matches.length }))
-        : t("Nobody found for “{query}”.", { query });
+      status.textContent = found(matches.length, query);
     } catch (error) {
       if (mine === asked) status.textContent = t("Error: {message}", { message: error.message });
     }
+  }
+
+  function found(count, query) {
+    if (!count) return t("Nobody found for “{query}”.", { query });
+    return count === 1 ? t("1 person found.") : t("{count} people found.", { count });
   }
 
   function render() {

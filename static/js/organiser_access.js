@@ -69,6 +69,18 @@ for (const button of document.querySelectorAll("button.revoke-one")) {
   });
 }
 
+for (const button of document.querySelectorAll("button.unpair")) {
+  button.addEventListener("click", async () => {
+    if (!window.confirm(t("Unpair {name}? It signs out at once.", { name: button.dataset.name }))) return;
+    try {
+      await socket.call("access.revoke", { principal: button.closest("li").dataset.principal });
+      location.reload();
+    } catch (error) {
+      say($("pairing-result"), t("Error: {message}", { message: error.message }), true);
+    }
+  });
+}
+
 $("pairing-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;

@@ -19,7 +19,7 @@ export function newId() {
 
 // Answered by the gateway without the log: reads, never queued across reconnects.
 const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping", "attendance.search",
-  "declaration.signer", "attendance.issue-links"]);
+  "declaration.signer", "attendance.issue-links", "attendance.roster"]);
 
 const visible = () => document.visibilityState !== "hidden";
 

@@ -125,10 +125,10 @@ async def test_two_kiosks_offline_queue_and_name_search(start_server, new_page, 
     await expect(b.locator("#queued")).to_have_text("Waiting to be sent: 1")
     await expect(b.locator("#recent > li").first).to_have_class("recent-saved")
     await screenshot(b, "kiosk-offline")
-    # The search needs the network and says so.
+    # Offline, the search uses the list of registrations the kiosk keeps, and says so.
     await b.get_by_label("Name, organisation, city or badge code").fill("dupont")
-    await expect(b.locator("#search-status")).to_have_text(
-        "Search needs the network: scan or type the badge code.")
+    await expect(b.locator("#search-status")).to_have_text("1 person found. (offline list)")
+    await expect(b.locator("#search-results > li")).to_contain_text("Jean Dupont")
     await b.get_by_label("Name, organisation, city or badge code").fill("")
 
     # Back online: the queue drains and the real verdict replaces the saved one.
