@@ -7,6 +7,7 @@ any handler sees it, so handlers can trust types and lengths.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,34 @@ _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
 # C0 and C1 controls (line breaks included) and DEL: a one-line text such as a title goes into
 # calendar names, page titles and file headers, where they break or hide things.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+# What a field is called in a sentence, for the fields people fill in: an error says "the
+# field “titre”" in French rather than the protocol's "title" (see label_of). Fields without a
+# label (ids, hashes, flags set by the pages themselves) keep their protocol name.
+FIELD_LABELS: dict[str, str] = {
+    "abstract": N_("abstract"), "badge": N_("badge"), "choices": N_("choices"),
+    "city": N_("city"), "country": N_("country"), "delegation": N_("delegation"),
+    "end": N_("end"), "flag": N_("flag or logo"), "kind": N_("kind"), "label": N_("label"),
+    "language": N_("language"), "languages": N_("languages"), "minutes": N_("minutes"),
+    "name": N_("name"), "options": N_("options"), "organisation": N_("organisation"),
+    "people": N_("people"), "question": N_("question"), "reason": N_("reason"),
+    "registration": N_("registration"), "room": N_("room"), "session": N_("session"),
+    "speakers": N_("speakers"), "start": N_("start"), "text": N_("text"),
+    "texts": N_("texts"), "title": N_("title"), "track": N_("track"), "url": N_("address"),
+    "words": N_("words"),
+}
+
+
+def label_of(field: str, gettext: Callable[[str], str]) -> str:
+    """``field`` as a reader calls it: its label translated by ``gettext``, with the language
+    of a per-language text (``title.fr`` is "title (fr)"); the protocol name when it has no
+    label."""
+    base, _, rest = field.partition(".")
+    label = FIELD_LABELS.get(base)
+    if label is None:
+        return field
+    return f"{gettext(label)} ({rest})" if rest else gettext(label)
 
 
 def invalid(name: str, message: str, **params: Any) -> Refusal:

@@ -14,6 +14,7 @@ from rencontre.server import (
     cities_views,
     feeds,
     metrics,
+    not_found,
     qa_views,
     security,
     static_files,
@@ -67,6 +68,7 @@ def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     app[GATEWAY] = gateway
     app[TEMPLATES] = template_environment()
     security.install(app, settings)
+    not_found.install(app)
     app.router.add_routes(routes)
     app.router.add_routes(agenda_routes)
     attendance_views.install(app, settings)

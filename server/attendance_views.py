@@ -16,7 +16,7 @@ from aiohttp import web
 
 from rencontre.attendance.certificates import Certificate, certificate, language, verify
 from rencontre.attendance.links import link_status
-from rencontre.engine.messages import Role
+from rencontre.engine.messages import N_, Role
 from rencontre.engine.text import fold
 from rencontre.server.agenda_views import _organiser
 from rencontre.server.certificates import certificate_key, context, pdfs, render_html, zip_of
@@ -138,7 +138,7 @@ def _person(request: web.Request) -> Registration:
     person = request.app[HUB].state.attendance.registrations.get(
         request.match_info["registration"])
     if person is None:
-        raise web.HTTPNotFound(text="no such registration")
+        raise web.HTTPNotFound(text=N_("No such registration."))
     return person
 
 

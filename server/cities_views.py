@@ -14,7 +14,7 @@ from babel import Locale
 from rencontre.cities.declaration import DRAWING_BOX, LANGUAGES, declaration_snapshot
 from rencontre.cities.delegations import my_delegation
 from rencontre.cities.record import record
-from rencontre.engine.messages import Role
+from rencontre.engine.messages import N_, Role
 from rencontre.engine.text import fold
 from rencontre.server.record_pdf import record_html, record_pdf
 from rencontre.server.views import HUB, TEMPLATES, render
@@ -67,7 +67,7 @@ async def version_json(request: web.Request) -> web.Response:
     version = next((v for v in versions if str(v.number) == request.match_info["number"]),
                    None)
     if version is None:
-        raise web.HTTPNotFound(text="no such version")
+        raise web.HTTPNotFound(text=N_("No such version of the declaration."))
     return web.json_response(version.full(), headers={"Cache-Control": "no-cache"})
 
 

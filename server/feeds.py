@@ -147,7 +147,7 @@ def last_modified(state) -> datetime | None:  # noqa: ANN001 - EventState
 def _programme(request: web.Request) -> Programme:
     programme = request.app[HUB].state.programme
     if programme.event is None:
-        raise web.HTTPNotFound(text="no event has been loaded yet")
+        raise web.HTTPNotFound(text=N_("No event has been loaded yet."))
     return programme
 
 
@@ -226,7 +226,7 @@ async def room_feed(request: web.Request) -> web.Response:
     programme = _programme(request)
     room = programme.rooms.get(request.match_info["room"])
     if room is None:
-        raise web.HTTPNotFound(text="no such room")
+        raise web.HTTPNotFound(text=N_("No such room."))
     return _calendar(request, "room", room.id, lambda: [
         s for s in programme.ordered_sessions() if s.room == room.id], room.name)
 
@@ -236,7 +236,7 @@ async def track_feed(request: web.Request) -> web.Response:
     programme = _programme(request)
     track = programme.tracks.get(request.match_info["track"])
     if track is None:
-        raise web.HTTPNotFound(text="no such track")
+        raise web.HTTPNotFound(text=N_("No such track."))
     return _calendar(request, "track", track.id, lambda: [
         s for s in programme.ordered_sessions() if s.track == track.id], track.name)
 
@@ -246,7 +246,7 @@ async def session_feed(request: web.Request) -> web.Response:
     programme = _programme(request)
     session = programme.sessions.get(request.match_info["session"])
     if session is None:
-        raise web.HTTPNotFound(text="no such session")
+        raise web.HTTPNotFound(text=N_("No such session."))
     return _calendar(request, "session", session.id, lambda: [session], session.title)
 
 
@@ -256,7 +256,7 @@ async def personal_feed(request: web.Request) -> web.Response:
     state = request.app[HUB].state
     owner = state.agendas.feed_owner(request.match_info["token"])
     if owner is None or state.programme.event is None:
-        raise web.HTTPNotFound(text="no such feed")
+        raise web.HTTPNotFound(text=N_("No such feed: the address is wrong or was replaced."))
     starred = tuple(state.agendas.of(owner))
 
     def select() -> list[Session]:

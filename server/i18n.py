@@ -16,6 +16,8 @@ from babel import Locale
 from babel.dates import get_timezone, get_timezone_location
 from babel.messages.pofile import read_po
 
+from rencontre.engine.fields import label_of
+
 LANGUAGES = ("fr", "es", "en")
 DEFAULT = "en"
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
@@ -68,10 +70,13 @@ def ngettext(singular: str, plural: str, count: int, lang: str, **params: Any) -
 
 
 def translate(lang: str, message: str, params: dict[str, Any] | None = None) -> str:
-    """Translate ``message`` and fill in its ``{name}`` placeholders."""
+    """Translate ``message`` and fill in its ``{name}`` placeholders; a ``{field}`` is named
+    as the reader calls it (``label_of``), not by its protocol name."""
     text = gettext(lang, message)
     if not params:
         return text
+    if isinstance(params.get("field"), str):
+        params = {**params, "field": label_of(params["field"], lambda label: gettext(lang, label))}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

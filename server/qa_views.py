@@ -18,6 +18,7 @@ from urllib.parse import quote
 from aiohttp import web
 from babel.dates import format_date
 
+from rencontre.engine.messages import N_
 from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.rooms import qa_export
 from rencontre.rooms.qa import QuestionStatus
@@ -135,7 +136,7 @@ def _export_access(request: web.Request) -> Session:
         raise web.HTTPForbidden(text="staff only")
     session = _session(request)
     if session is None:
-        raise web.HTTPNotFound(text="no such session")
+        raise web.HTTPNotFound(text=N_("No such session."))
     return session
 
 

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from rencontre.cities.declaration import awaits_signature
 from rencontre.cities.delegations import flag_origins
-from rencontre.engine.messages import Actor, Refusal, Role
+from rencontre.engine.messages import N_, Actor, Refusal, Role
 from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.server.csp import policy
 from rencontre.server.gateway import Gateway
@@ -252,5 +252,5 @@ async def stage(request: web.Request) -> web.Response:
     hub = request.app[HUB]
     room = hub.state.programme.rooms.get(request.match_info["room"])
     if room is None:
-        raise web.HTTPNotFound(text="no such room")
+        raise web.HTTPNotFound(text=N_("No such room."))
     return render(request, "stage.html", room=room, page="stage")

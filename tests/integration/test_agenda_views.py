@@ -40,7 +40,7 @@ async def test_session_page(app_client) -> None:
     assert "<strong>João Silva</strong>, Curitiba" in text
     assert "Plenary hall Teatro" in text
     assert "10:30–12:00" in text
-    assert 'href="/sessions/s02/calendar.ics"' in text
+    assert 'href="/sessions/s02/calendar.ics?lang=en"' in text
     assert 'href="/live/s02"' in text, "the session page leads to its questions and polls"
     # The plenary hall streams: its sessions are watched on their live page.
     assert '<dd id="s-watch" class="watch-links"><a href="/live/s02">Watch online</a></dd>' in text

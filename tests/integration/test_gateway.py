@@ -151,7 +151,7 @@ async def test_field_errors_read_whole_in_the_connection_language(app_client):
     await moderator.call("auth.hello", {"lang": "fr"})
     error = await moderator.send("announcement.post", {"text": "x" * 501})
     assert error["code"] == "request.invalid"
-    assert error["message"] == "Le champ «\u202ftext\u202f» doit compter de 1 à 500 caractères."
+    assert error["message"] == "Le champ «\u202ftexte\u202f» doit compter de 1 à 500 caractères."
     assert error["params"] == {"field": "text", "min": 1, "max": 500}
     await moderator.call("auth.hello", {"lang": "es"})
     await moderator.send("session.start", {"session": "s01"})

@@ -99,3 +99,22 @@ async def test_schedule2_json_validates_against_the_schema_and_says_what_v1_cann
     assert again.sessions["s04"].status is Status.CANCELLED
     assert "/schedule2.json?lang=" in await (await app_client.get(
         "/organiser", cookies={"rencontre_token": app_client.tokens["Organiser"]})).text()
+
+
+async def test_addresses_that_lead_nowhere_answer_in_the_readers_language(app_client) -> None:
+    page = await app_client.get("/no/such/page?lang=fr")
+    assert page.status == 404
+    assert page.content_type == "text/html"
+    text = await page.text()
+    assert "Page introuvable" in text and "Il n’y a rien à cette adresse." in text
+    assert '<html lang="fr">' in text
+    room = await app_client.get("/stage/nowhere?lang=es")
+    assert room.status == 404
+    assert "No existe esa sala." in await room.text()
+    feed = await app_client.get("/tracks/nothing/agenda.ics?lang=fr")
+    assert feed.status == 404
+    assert feed.content_type == "text/plain"
+    assert await feed.text() == "Parcours introuvable."
+    assert (await app_client.get("/sessions/nope?lang=es")).status == 404
+    static = await app_client.get("/static/missing.js")
+    assert static.status == 404

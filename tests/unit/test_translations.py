@@ -148,7 +148,7 @@ def test_translate_uses_the_catalog() -> None:
     assert translate("es", "Connected") == "Conectado"
     assert translate("fr", "Hello, {name}", {"name": "Ana"}) == "Bonjour, Ana"
     assert translate("es", "Field “{field}” is required.", {"field": "text"}) == (
-        "El campo “text” es obligatorio.")
+        "El campo “texto” es obligatorio.")
     assert translate("en", "Hello, {name}", {"name": "Ana"}) == "Hello, Ana"
     assert translate("fr", "A string nobody translated") == "A string nobody translated"
 
@@ -180,3 +180,17 @@ def test_plural_messages_are_extracted_with_both_forms() -> None:
     found = extracted()
     assert "{count} problem in {file}; nothing was imported." in found, "ngettext() in Python"
     assert "{file} was not imported: {count} problem." in found, "ngettext() in a template"
+
+
+def test_a_field_error_names_the_field_as_the_reader_calls_it() -> None:
+    message = "Field “{field}” must be {min} to {max} characters long."
+    params = {"field": "title.fr", "min": 1, "max": 300}
+    assert translate("fr", message, params) == (
+        "Le champ «\u202ftitre (fr)\u202f» doit compter de 1 à 300 caractères.")
+    assert translate("es", message, {**params, "field": "organisation"}) == (
+        "El campo «organización» debe tener entre 1 y 300 caracteres.")
+    assert translate("en", message, params) == (
+        "Field “title (fr)” must be 1 to 300 characters long.")
+    # A field without a label (an id the pages fill in) keeps its protocol name.
+    assert translate("fr", "Field “{field}” is required.", {"field": "code_hash"}) == (
+        "Le champ «\u202fcode_hash\u202f» est obligatoire.")
