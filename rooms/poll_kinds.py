@@ -134,16 +134,24 @@ def approved_answers(poll: Poll) -> list[dict[str, Any]]:
     return [e.view() for e in reversed(poll.entries.values()) if e.status is Verdict.APPROVED]
 
 
+def public_items(poll: Poll) -> list[dict[str, Any]]:
+    """The approved words or answers, computed once per change of the poll."""
+    if poll.shown is None or poll.shown[0] != poll.changes:
+        items = approved_words(poll) if poll.kind is Kind.WORDS else approved_answers(poll)
+        poll.shown = (poll.changes, items)
+    return poll.shown[1]
+
+
 def moderated_view(poll: Poll, staff: bool) -> dict[str, Any]:
     """The words or answers of a moderated poll: all of them for staff, the approved ones else."""
     if poll.kind is Kind.WORDS:
         if staff:
             return {"words": [w.staff_view() for w in sorted(
                 poll.words.values(), key=lambda w: (-w.count, w.key))]}
-        return {"words": approved_words(poll)}
+        return {"words": public_items(poll)}
     if staff:
         return {"entries": [e.staff_view() for e in reversed(poll.entries.values())]}
-    return {"entries": approved_answers(poll)}
+    return {"entries": public_items(poll)}
 
 
 def scores(polls: list[Poll]) -> dict[str, int]:

@@ -113,6 +113,10 @@ class Poll:
     cast_by: dict[str, str] = field(default_factory=dict)  # delegation -> the delegate's name
     words: dict[str, Word] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
+    # The approved words or answers as attendees see them, kept until the next change:
+    # a reconnecting hall asks for them ten thousand times in a few seconds.
+    shown: tuple[int, list[dict[str, Any]]] | None = field(default=None, compare=False)
+    changes: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
         if not self.counts:

@@ -287,6 +287,7 @@ def _voted(state: EventState, event: Event) -> None:
     voter = data["voter"]
     for key, word in data["new_words"].items():
         poll.words[key] = Word(key, word["text"], filtered=word["filtered"])
+    poll.changes += 1
     kinds.count(poll, poll.ballots.pop(voter, ()), -1)
     poll.cast_by.pop(voter, None)
     if data["ballot"]:
@@ -334,6 +335,7 @@ def _answered(state: EventState, event: Event) -> None:
     poll = state.polls.by_id[data["poll"]]
     entry = Entry(author=data["principal"], name=data["name"], **data["entry"])
     poll.entries[entry.id] = entry
+    poll.changes += 1
     poll.ballots[data["principal"]] = (*poll.ballots.get(data["principal"], ()), entry.id)
 
 
@@ -360,6 +362,7 @@ def _moderated(state: EventState, event: Event) -> None:
     items = poll.words if poll.kind is Kind.WORDS else poll.entries
     for key in event.data["entries"]:
         items[key].status = Verdict(event.data["verdict"])
+    poll.changes += 1
 
 
 @publishes("poll.moderated")
