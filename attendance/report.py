@@ -211,3 +211,14 @@ def links_csv(state: EventState, tokens: dict[str, str], base: str) -> bytes:
         "registration": person.id, "name": person.name, "organisation": person.organisation,
         "city": person.city, "kind": person.kind, "badge": person.badge,
         "link": f"{base}/a/{tokens[person.id]}"} for person in people])
+
+
+TIMELINE_COLUMNS = ["time", "local_time", "onsite", "online"]
+
+
+def timeline_csv(points: list[tuple[float, int, int]], local: Any) -> bytes:
+    """A chart's numbers: at each step, people on site and online (``local`` writes the
+    event's clock time)."""
+    return spreadsheet_csv(TIMELINE_COLUMNS, [
+        {"time": iso(at), "local_time": local(at), "onsite": onsite, "online": online}
+        for at, onsite, online in points])

@@ -1,5 +1,6 @@
 """Attendance pages: personal links and kiosk pairing (``/organiser/access``); certificates
-for attendees (``/certificate``) and organisers (one, or all in a zip); ``/verify``.
+for attendees (``/certificate``) and organisers (one, or all in a zip); ``/verify``; charts
+of attendance over time (``/organiser/reports``) with their CSVs.
 
 Issuing and revoking go over the organiser's websocket (``attendance.issue-links``,
 ``attendance.unlink``, ``kiosk.pairing-code``): the tokens exist only in the reply, and
@@ -9,23 +10,32 @@ the page turns the CSV the server wrote into a download for a mail merge.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from aiohttp import web
+from babel.dates import format_date
+from markupsafe import Markup
 
 from rencontre.attendance.certificates import Certificate, certificate, language, verify
 from rencontre.attendance.links import link_status
+from rencontre.attendance.report import timeline_csv
+from rencontre.attendance.timeline import day_timeline, days, local_time, session_timeline
 from rencontre.engine.messages import N_, Role
 from rencontre.engine.text import fold
+from rencontre.schedule.model import pick
 from rencontre.server.agenda_views import _organiser
 from rencontre.server.certificates import certificate_key, context, pdfs, render_html, zip_of
-from rencontre.server.i18n import LANGUAGES
+from rencontre.server.charts import line_chart
+from rencontre.server.i18n import LANGUAGES, translate
 from rencontre.server.views import HUB, SETTINGS, TEMPLATES, render
 from rencontre.server.web_auth import actor_from_request, request_language
 
 if TYPE_CHECKING:
     from rencontre.attendance.registrations import Registration
+    from rencontre.engine.state import EventState
     from rencontre.server.settings import Settings
 
 routes = web.RouteTableDef()
@@ -215,3 +225,80 @@ async def verify_page(request: web.Request) -> web.Response:
     lang = request_language(request)
     return render(request, "verify.html", code=code,
                   result=context(hub.state, found, lang, _base(request)))
+
+
+# -- reports: attendance over time ---------------------------------------------------------------
+
+def _clock(state: EventState) -> Callable[[float], str]:
+    return lambda moment: local_time(state, moment).strftime("%H:%M")
+
+
+def _chart(request: web.Request, points: list, title: str) -> Markup:
+    lang = request_language(request)
+    state = request.app[HUB].state
+    labels = (translate(lang, N_("On site")), translate(lang, N_("Online")))
+    clock = _clock(state)
+    site = max(points, key=lambda p: p[1])
+    away = max(points, key=lambda p: p[2])
+    description = translate(lang, N_("Most on site: {onsite} at {time}; most online: "
+                                     "{online} at {online_time}."),
+                            {"onsite": site[1], "time": clock(site[0]), "online": away[2],
+                             "online_time": clock(away[0])})
+    return line_chart(points, labels, title, description, clock)
+
+
+@routes.get("/organiser/reports")
+async def reports(request: web.Request) -> web.Response:
+    """On site and online over time: per day, and per session that anyone attended."""
+    actor, refused = _organiser(request)
+    if refused is not None:
+        return refused
+    hub = request.app[HUB]
+    state, now, lang = hub.state, hub.clock(), request_language(request)
+    day_charts = []
+    for day in days(state):
+        points = day_timeline(state, day, now)
+        if points:
+            label = format_date(day, format="full", locale=lang)
+            day_charts.append({"title": label, "csv": f"/organiser/timeline.csv?day={day}",
+                               "svg": _chart(request, points, label)})
+    session_charts = []
+    attendance = state.attendance
+    for session in state.programme.ordered_sessions():
+        if not (attendance.entries.get(session.id) or attendance.online.get(session.id)):
+            continue
+        points = session_timeline(state, session, now)
+        if points and any(p[1] or p[2] for p in points):
+            title = pick(session.title, lang)
+            session_charts.append({
+                "title": title, "when": _clock(state)(points[0][0]),
+                "csv": f"/organiser/timeline.csv?session={quote(session.id)}",
+                "svg": _chart(request, points, title)})
+    return render(request, "organiser_reports.html", actor=actor, page="organiser-reports",
+                  day_charts=day_charts, session_charts=session_charts)
+
+
+@routes.get("/organiser/timeline.csv")
+async def timeline(request: web.Request) -> web.Response:
+    """The numbers behind one chart: ``?session=<id>`` or ``?day=YYYY-MM-DD``."""
+    _, refused = _organiser(request)
+    if refused is not None:
+        return refused
+    hub = request.app[HUB]
+    state, now = hub.state, hub.clock()
+    if "session" in request.query:
+        session = state.programme.sessions.get(request.query["session"])
+        if session is None:
+            raise web.HTTPNotFound(text=N_("No such session."))
+        points, name = session_timeline(state, session, now), f"timeline-{session.id}.csv"
+    else:
+        try:
+            day = date.fromisoformat(request.query.get("day", ""))
+        except ValueError:
+            raise web.HTTPBadRequest(text=N_("Give ?session=<id> or ?day=YYYY-MM-DD.")) from None
+        points, name = day_timeline(state, day, now), f"timeline-{day}.csv"
+    body = timeline_csv(points, _clock(state))
+    response = web.Response(body=body, content_type="text/csv", charset="utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

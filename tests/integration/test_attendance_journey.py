@@ -97,6 +97,14 @@ async def test_door_leave_online_and_back_say_the_same_minutes_everywhere(app_cl
     assert [(r["session"], r["onsite_minutes"], r["online_minutes"], r["total_minutes"])
             for r in rows] == [("s03", "60", "15", "75")]
 
+    # The charts and the numbers behind them: on site first, online in between.
+    page = await (await app_client.get("/organiser/reports", headers=cookie)).text()
+    assert page.count("<svg") >= 2, "a chart for the day and one for the session"
+    text = (await (await app_client.get("/organiser/timeline.csv?session=s03",
+                                        headers=cookie)).read()).decode("utf-8-sig")
+    points = [(r["onsite"], r["online"]) for r in csv.DictReader(io.StringIO(text))]
+    assert points[0] == ("1", "0") and ("0", "1") in points and points[-1] == ("1", "0")
+
     # The certificate: the delegate's own, from their personal page, says the same.
     mine = {"Cookie": f"rencontre_token={app_client.tokens['attendee']}"}
     page = await (await app_client.get("/certificate?lang=fr", headers=mine)).text()

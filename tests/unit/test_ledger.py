@@ -200,3 +200,34 @@ def test_occupancy_is_pushed_coalesced_to_kiosks_organisers_and_the_sessions_sta
     assert {p.topic for p in pushes} == {"role:kiosk", "role:organiser", "staff:s03"}
     assert all(p.coalesce for p in pushes)
     assert pushes[0].message["occupancy"]["s03"]["inside"] == 1
+
+
+# -- attendance over time (the charts' numbers) ---------------------------------------------------
+
+def test_the_timeline_counts_each_person_once_on_site_or_online_at_each_step():
+    from rencontre.attendance.timeline import day_timeline, session_timeline
+    from rencontre.server.charts import line_chart
+
+    driver, badge, registration, me = setup()
+    guest = Actor("guest-1", Role.ATTENDEE, "Guest")
+    door(driver, "entry", badge, S03)
+    online(driver, me, "start", S03)  # the phone too: counted on site only
+    online(driver, guest, "start", S03 + 10 * MIN, source="p2")
+    door(driver, "exit", badge, S03 + 30 * MIN)
+    online(driver, me, "stop", S03 + 60 * MIN)
+    driver.send("session.end", {"session": "s03"}, actor=MODERATOR, at=S03 + 90 * MIN)
+    points = {round((at - S03) / MIN): (site, away)
+              for at, site, away in session_timeline(driver.state,
+                                                     driver.state.programme.sessions["s03"],
+                                                     S03 + 200 * MIN)}
+    assert points[0] == (1, 0)
+    assert points[20] == (1, 1)
+    assert points[40] == (0, 2), "left the room, still on the phone"
+    assert points[80] == (0, 1)
+    session = driver.state.programme.sessions["s03"]
+    day = session.start.astimezone(driver.state.programme.event.zone).date()
+    whole_day = day_timeline(driver.state, day, S03 + 200 * MIN)
+    assert max(p[1] for p in whole_day) == 1 and max(p[2] for p in whole_day) == 2
+    svg = line_chart(list(session_timeline(driver.state, session, S03 + 200 * MIN)),
+                     ("On site", "Online"), "Taller <A>", "peaks", lambda t: "10:00")
+    assert svg.startswith("<svg") and "Taller &lt;A&gt;" in svg and svg.count("<path") == 2
