@@ -34,7 +34,8 @@ export function ballotText(poll, ballot) {
   return poll.kind === "ranking" ? names.join(" › ") : names.join(", ");
 }
 
-export function drawChart(box, poll, { chosen = [] } = {}) {
+// ``limit``: at most that many words or answers (the stage shows what a hall can read).
+export function drawChart(box, poll, { chosen = [], limit = Infinity } = {}) {
   if (box.dataset.kind !== poll.kind) {
     box.replaceChildren();
     box.dataset.kind = poll.kind;
@@ -44,8 +45,8 @@ export function drawChart(box, poll, { chosen = [] } = {}) {
   switch (poll.kind) {
     case "rating": drawRating(box, poll, chosen); break;
     case "ranking": drawRanking(part(box, "poll-results poll-ranking", "ol"), poll); break;
-    case "words": drawCloud(part(box, "poll-cloud", "ul"), poll); break;
-    case "text": drawAnswers(part(box, "poll-answers", "ul"), poll); break;
+    case "words": drawCloud(part(box, "poll-cloud", "ul"), poll, limit); break;
+    case "text": drawAnswers(part(box, "poll-answers", "ul"), poll, limit); break;
     default:
       drawResults(part(box, "poll-results", "ol"), poll,
                   { chosen, correct: poll.kind === "quiz" ? poll.correct : null });
@@ -102,12 +103,14 @@ function drawRanking(list, poll) {
 
 // -- word cloud --------------------------------------------------------------------------------
 
-function drawCloud(list, poll) {
+function drawCloud(list, poll, limit) {
   const words = (poll.words || []).filter((word) => word.count > 0
     && (!word.status || word.status === "approved"))
-    .sort((a, b) => (b.count - a.count) || a.key.localeCompare(b.key));
+    .sort((a, b) => (b.count - a.count) || a.key.localeCompare(b.key)).slice(0, limit);
   const top = Math.max(1, ...words.map((word) => word.count));
   list.setAttribute("aria-label", t("Word cloud"));
+  // The more words, the smaller they all are: a dozen fill the space a single one would.
+  list.style.setProperty("--many", Math.min(1, 3 / Math.sqrt(Math.max(1, words.length))).toFixed(3));
   list.replaceChildren(...words.map((word) => {
     const item = el("li", { className: "poll-word", dataset: { key: word.key } },
       el("span", { className: "poll-word-text", text: word.text }),
@@ -121,9 +124,9 @@ function drawCloud(list, poll) {
 
 // -- open answers ------------------------------------------------------------------------------
 
-function drawAnswers(list, poll) {
+function drawAnswers(list, poll, limit) {
   const answers = (poll.entries || []).filter((entry) => !entry.status || entry.status === "approved")
-    .sort((a, b) => b.at - a.at);
+    .sort((a, b) => b.at - a.at).slice(0, limit);
   if (list.dataset.shown === answers.map((a) => a.id).join(" ")) return;
   list.dataset.shown = answers.map((a) => a.id).join(" ");
   list.replaceChildren(...answers.map((answer) => el("li", {

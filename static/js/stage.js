@@ -37,6 +37,8 @@ new Wall(socket, document.getElementById("signatory-wall"), { stage: true })
     screen.dataset.wall = event.detail ? "on" : "off";
   });
 const TOP = 5;
+const STAGE_ANSWERS = 6;
+const STAGE_WORDS = 40;
 
 let programme = null;
 let joined = null; // the session whose room this page is in
@@ -252,7 +254,8 @@ function renderPoll(poll) {
   later.hidden = counted;
   later.textContent = counted ? "" : t("Results will be shown when the poll closes.");
   pollFigure.querySelector(".stage-poll-total").textContent = counted ? ballotsText(poll.total) : "";
-  if (counted) drawChart(results, poll);
+  // The newest answers and the most sent words: what a hall can read from its seats.
+  if (counted) drawChart(results, poll, { limit: poll.kind === "text" ? STAGE_ANSWERS : STAGE_WORDS });
   // A closed quiz: its answer is marked in the bars, the best scores of the session below.
   const leaders = pollFigure.querySelector(".stage-poll-leaders");
   leaders.hidden = !(poll.kind === "quiz" && poll.status === "closed" && polls.leaderboard.length);

@@ -252,3 +252,53 @@ async def test_open_answers_are_moderated_and_a_delegation_votes_once(
     assert not page_errors, page_errors
     await moderator.close()
     await organiser.close()
+
+
+async def whole_on_screen(stage: Page, height: int) -> None:
+    """The poll's question and its last item lie between the stage's title and its footer."""
+    body = await stage.locator("#stage-body").bounding_box()
+    question = await stage.locator(".stage-poll-question").bounding_box()
+    last = await stage.locator(".poll-chart li").last.bounding_box()
+    footer = await stage.locator("#stage-join").bounding_box()
+    assert body and question and last and footer
+    assert question["y"] >= body["y"] - 1
+    assert last["y"] + last["height"] <= footer["y"] + 1
+    assert footer["y"] + footer["height"] <= height
+
+
+async def test_a_full_cloud_and_long_answers_fit_the_stage_above_its_footer(
+        start_server, new_page, page_errors, screenshot) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("session.start", {"session": SESSION})
+    stage = await new_page()
+    await stage.set_viewport_size({"width": 1024, "height": 768})
+    await stage.goto(f"{server.url}/stage/plenaria")
+    await connected(stage)
+    voters = [await Client.connect(server.ws_url, (await organiser.call(
+        "access.grant", {"role": "attendee", "name": f"V{n}"}))["token"]) for n in range(20)]
+
+    cloud = (await organiser.call("poll.create", {"session": SESSION, "kind": "words",
+                                                  "question": "Three words?"}))["id"]
+    await organiser.call("poll.open", {"poll": cloud})
+    for n, voter in enumerate(voters):
+        await voter.call("poll.vote", {"poll": cloud, "words": [
+            f"{n}-{k} interdisciplinary-sustainability" for k in range(3)]})
+    await organiser.call("poll.moderate", {"poll": cloud, "verdict": "approve"})
+    await expect(stage.locator(".poll-word")).to_have_count(40)
+    await screenshot(stage, "poll-stage-full-cloud")
+    await whole_on_screen(stage, 768)
+
+    answers = (await organiser.call("poll.create", {"session": SESSION, "kind": "text",
+                                                    "question": "Your idea?"}))["id"]
+    await organiser.call("poll.open", {"poll": answers})
+    for n, voter in enumerate(voters[:10]):
+        await voter.call("poll.vote", {"poll": answers, "text": f"Idea {n}: " + "more trees " * 24})
+    await organiser.call("poll.moderate", {"poll": answers, "verdict": "approve"})
+    await expect(stage.locator(".poll-answer")).to_have_count(6)
+    await expect(stage.locator(".poll-answer").first).to_contain_text("Idea 9:")
+    await screenshot(stage, "poll-stage-long-answers")
+    await whole_on_screen(stage, 768)
+    assert not page_errors, page_errors
+    for client in (organiser, *voters):
+        await client.close()
