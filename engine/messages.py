@@ -121,3 +121,9 @@ class Push:
 def N_(message: str) -> str:
     """Mark a string for translation without translating it here."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext's style
+    """Mark a message with a count (``{count}``) for translation in each plural form; it is
+    translated where it is shown, with ``ngettext``."""
+    return singular, plural

@@ -125,6 +125,13 @@ def zone_place(event: Any, lang: str) -> str:
     return event.city or zone_city(event.timezone, lang)
 
 
+def plural_forms(lang: str, singular: str, plural: str) -> list[str]:
+    """The forms of a counted message in ``lang``: [one, other] for fr, es and en (whose
+    rules Intl.PluralRules names "one" and "other"), English when untranslated."""
+    forms = _read(lang)[1].get(singular) if lang != DEFAULT else None
+    return list(forms) if forms else [singular, plural]
+
+
 def environment_language(environ: Mapping[str, str]) -> str:
     """The language of a command-line user, from ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``
     or ``LANG`` (``fr_FR.UTF-8`` → ``fr``), as gettext chooses it; else English."""

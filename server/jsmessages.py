@@ -1,6 +1,6 @@
 """Every string the pages' scripts show, so that Babel extracts and translates them."""
 
-from rencontre.engine.messages import N_
+from rencontre.engine.messages import N_, Nn_
 
 JS_MESSAGES = [
     N_("Connecting…"),
@@ -73,7 +73,6 @@ JS_MESSAGES = [
     N_("Star sessions in the agenda."),
     N_("The feed is off: its address no longer works."),
     N_("The file is larger than 16 MiB."),
-    N_("The next {count} sessions in {room} move too."),
     N_("The programme was updated."),
     N_("This session is no longer on the programme."),
     N_("Tick “Force” to do it anyway."),
@@ -83,9 +82,6 @@ JS_MESSAGES = [
     N_("Your own time ({zone}) is shown after it."),
     N_("Your private feed is off."),
     N_("Your private feed is on. Copy its address now: it is shown only once."),
-    N_("{count} conflicts in all."),
-    N_("{count} new since you last looked."),
-    N_("{count} of your sessions overlap another one."),
     N_("{shown} of {total} sessions match."),
     N_("{time} your time"),
     N_("“{title}” has ended."),
@@ -101,8 +97,6 @@ JS_MESSAGES = [
     N_("“{title}” was rescheduled."),
     N_("“{title}” was updated."),
     # Live Q&A (static/js/qa.js, live.js, qa_panel.js, stage.js).
-    N_("1 new question"),
-    N_("1 vote"),
     N_("A question was withdrawn by its author."),
     N_("Anonymous"),
     N_("Answered"),
@@ -155,10 +149,7 @@ JS_MESSAGES = [
     N_("Your question was withdrawn."),
     N_("Yours"),
     N_("edited"),
-    N_("{count} new questions"),
-    N_("{count} votes"),
     # Polls (static/js/polls.js, polls_live.js, polls_panel.js, stage.js).
-    N_("1 ballot"),
     N_("A poll is open: {question}"),
     N_("An answer is longer than {max} characters."),
     N_("Change my vote"),
@@ -192,8 +183,6 @@ JS_MESSAGES = [
     N_("Write the question first."),
     N_("Your choice"),
     N_("Your vote was taken back."),
-    N_("{count} ballots"),
-    N_("1 point"),
     N_("A moderator reads the answers before they are shown."),
     N_("Answer now on your phone"),
     N_("Approve all waiting"),
@@ -243,11 +232,9 @@ JS_MESSAGES = [
     N_("Your answer was not the right one."),
     N_("Your answer was right."),
     N_("Your score: {score} of {count}"),
-    N_("{count} points"),
     N_("{delegation} voted (ballot cast by {name})."),
     # Check-in at the kiosk (static/js/kiosk*.js) and the organiser's attendance tools
     # (static/js/organiser.js).
-    N_("1 person found."),
     N_("Already checked in at {time} by {device}"),
     N_("Already in: {session}"),
     N_("Check in"),
@@ -280,7 +267,6 @@ JS_MESSAGES = [
     N_("Waiting to be sent: {count}"),
     N_("Welcome, {name}"),
     N_("Write the person's name first."),
-    N_("{count} people found."),
     N_("{name} is registered, badge {badge}."),
     N_("The file is too large to send in one piece ({count} people): split it into files of "
        "at most {max} people."),
@@ -425,4 +411,19 @@ JS_MESSAGES = [
     # The moderators' on-air switches (static/js/stream_controls.js).
     N_("Off air"),
     N_("These are the room’s channels: switching one switches it for every session in the room."),
+]
+
+# Messages with a count, shown by the scripts with tn() in the form each language gives the
+# count (French says "0 vote", English "0 votes").
+JS_PLURALS = [
+    Nn_("{count} vote", "{count} votes"),
+    Nn_("{count} ballot", "{count} ballots"),
+    Nn_("{count} point", "{count} points"),
+    Nn_("{count} new question", "{count} new questions"),
+    Nn_("{count} person found.", "{count} people found."),
+    Nn_("The next session in {room} moves too.", "The next {count} sessions in {room} move too."),
+    Nn_("{count} conflict in all.", "{count} conflicts in all."),
+    Nn_("{count} change since you last looked.", "{count} changes since you last looked."),
+    Nn_("{count} of your sessions overlaps another one.",
+        "{count} of your sessions overlap another one."),
 ]

@@ -15,7 +15,15 @@ from rencontre.engine.snapshots import is_staff, may_view
 from rencontre.server.csp import policy
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
-from rencontre.server.i18n import LANGUAGES, gettext, ngettext, translate, zone_city, zone_place
+from rencontre.server.i18n import (
+    LANGUAGES,
+    gettext,
+    ngettext,
+    plural_forms,
+    translate,
+    zone_city,
+    zone_place,
+)
 from rencontre.server.log import LogUnavailable
 from rencontre.server.security import socket_sources
 from rencontre.server.settings import Settings
@@ -50,7 +58,7 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         _=lambda message, **params: translate(lang, message, params),
         ngettext=lambda singular, plural, count, **params: ngettext(
             singular, plural, count, lang, **params),
-        js_messages=js_messages(lang), **context)
+        js_messages=js_messages(lang), js_plurals=js_plurals(lang), **context)
     response = web.Response(text=body, status=status, content_type="text/html")
     response.headers["Content-Security-Policy"] = policy(
         hub.state.programme, hub.state.programme_seq, socket_sources(request),
@@ -80,6 +88,14 @@ def js_messages(lang: str) -> dict[str, str]:
     from rencontre.server.jsmessages import JS_MESSAGES
 
     return {message: gettext(lang, message) for message in JS_MESSAGES}
+
+
+def js_plurals(lang: str) -> dict[str, list[str]]:
+    """Each counted message of the scripts, by its singular: its forms in ``lang``, in the
+    order of the language's plural rule (static/js/i18n.js picks one with Intl.PluralRules)."""
+    from rencontre.server.jsmessages import JS_PLURALS
+
+    return {singular: plural_forms(lang, singular, plural) for singular, plural in JS_PLURALS}
 
 
 def redirect(location: str) -> web.HTTPFound:

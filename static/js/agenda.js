@@ -6,10 +6,7 @@
 // from the snapshot and the pushes, times, badges, stars and change descriptions.
 // The agenda itself starts only on its own page.
 
-import {
-  bothClocks, clock, day, eventZone, lang, localized, page, showConnection, t,
-  viewerTime, viewerZone, zoneCity,
-} from "./i18n.js";
+import { bothClocks, clock, day, eventZone, lang, localized, page, showConnection, t, tn, viewerTime, viewerZone, zoneCity } from "./i18n.js";
 import { mountAnnouncements } from "./announcements.js";
 import { Socket } from "./socket.js";
 import { applyStreamChange } from "./streams.js";
@@ -275,8 +272,9 @@ export function describeChange(change, store, { live = true } = {}) {
           : t("“{title}” was brought forward by {minutes} min.", { title, minutes });
       }
       if (change.also && change.also.length) {
-        text += ` ${t("The next {count} sessions in {room} move too.", {
-          count: change.also.length, room: store.roomName(session && session.room) })}`;
+        text += ` ${tn("The next session in {room} moves too.",
+          "The next {count} sessions in {room} move too.", change.also.length,
+          { room: store.roomName(session && session.room) })}`;
       }
       break;
     case "moved":

@@ -4,7 +4,7 @@
 // after it are marked new for this visit, and the mark moves on as you look.
 
 import { AgendaStore, describeChange } from "./agenda.js";
-import { bothClocks, day, showConnection, t } from "./i18n.js";
+import { bothClocks, day, showConnection, t, tn } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const socket = new Socket();
@@ -42,7 +42,8 @@ function render() {
     return;
   }
   if (lastSeen < 0) since.textContent = t("First visit: every change is listed.");
-  else if (fresh.length) since.textContent = t("{count} new since you last looked.", { count: fresh.length });
+  else if (fresh.length) since.textContent = tn("{count} change since you last looked.",
+    "{count} changes since you last looked.", fresh.length);
   else since.textContent = t("Nothing new since you last looked.");
   log.replaceChildren(...changes.map((change) => {
     const li = document.createElement("li");

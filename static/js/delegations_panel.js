@@ -1,7 +1,7 @@
 // Organiser panel: the delegations (member cities), their delegates and signatories.
 
 import { countryName, flagElement } from "./flags.js";
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 
 export function mountDelegations(socket) {
   const $ = (id) => document.getElementById(id);
@@ -170,7 +170,8 @@ export function mountDelegations(socket) {
     }
     try {
       const { matches } = await socket.call("attendance.search", { query });
-      say(memberStatus, matches.length ? t("{count} people found.", { count: matches.length })
+      say(memberStatus, matches.length
+        ? tn("{count} person found.", "{count} people found.", matches.length)
         : t("Nobody found."));
       $("dlg-found").replaceChildren(...matches.map((person) => {
         const li = document.createElement("li");

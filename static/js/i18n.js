@@ -14,6 +14,16 @@ export function t(message, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? params[name] : whole));
 }
 
+// A message with a count, in the form the viewer's language gives that count ("1 vote",
+// "0 vote" in French, "0 votes" in English): server/jsmessages.py lists it in JS_PLURALS.
+const pluralRules = new Intl.PluralRules(lang);
+export function tn(singular, plural, count, params = {}) {
+  const forms = (data.plurals || {})[singular] || [singular, plural];
+  const text = pluralRules.select(count) === "one" ? forms[0] : forms[forms.length - 1];
+  const all = { count, ...params };
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in all ? all[name] : whole));
+}
+
 export function localized(texts) {
   return (texts && (texts[lang] || texts.en || Object.values(texts)[0])) || "";
 }

@@ -3,7 +3,7 @@
 // attendance.search is answered by the gateway from its own state; offline, the kiosk
 // searches the registrations it keeps (kiosk_roster.js) instead.
 
-import { clock, t } from "./i18n.js";
+import { clock, t, tn } from "./i18n.js";
 import { el } from "./qa.js";
 
 const DELAY = 250; // ms after the last keystroke
@@ -61,7 +61,7 @@ export function mountSearch({ socket, roster, input, status, list, action, onPic
 
   function found(count, query) {
     if (!count) return t("Nobody found for “{query}”.", { query });
-    return count === 1 ? t("1 person found.") : t("{count} people found.", { count });
+    return tn("{count} person found.", "{count} people found.", count);
   }
 
   function render() {

@@ -3,7 +3,7 @@
 import { AgendaStore } from "./agenda.js";
 import { mountAnnouncements } from "./announcements.js";
 import { Burst, ReactionCounts, mountReactionButtons } from "./reactions.js";
-import { bothClocks, clock, day, lang, localized, showConnection, t } from "./i18n.js";
+import { bothClocks, clock, day, lang, localized, showConnection, t, tn } from "./i18n.js";
 import {
   QARoom, el, errorText, newest, qaStateText, ranked, reconcile, votesText,
 } from "./qa.js";
@@ -224,7 +224,7 @@ function announceNew() {
   clearTimeout(newsTimer);
   // Gather a burst into one announcement.
   newsTimer = setTimeout(() => {
-    news.textContent = fresh === 1 ? t("1 new question") : t("{count} new questions", { count: fresh });
+    news.textContent = tn("{count} new question", "{count} new questions", fresh);
     fresh = 0;
     setTimeout(() => { news.textContent = ""; }, 8000);
   }, 1500);

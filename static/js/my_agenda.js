@@ -3,7 +3,7 @@
 import {
   AgendaStore, ChangeBanner, dayKey, dayLabel, errorText, redrawKeepingFocus, sessionCard,
 } from "./agenda.js";
-import { lang, localized, showConnection, t } from "./i18n.js";
+import { lang, localized, showConnection, t, tn } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const socket = new Socket();
@@ -84,7 +84,8 @@ function render() {
   }
   list.replaceChildren(...parts);
   summary.textContent = clashing.size
-    ? t("{count} of your sessions overlap another one.", { count: clashing.size })
+    ? tn("{count} of your sessions overlaps another one.",
+      "{count} of your sessions overlap another one.", clashing.size)
     : "";
 }
 

@@ -7,7 +7,7 @@
 // Parts are kept and updated in place: counts change several times a second while a
 // hall votes, and a live region around them should read what changed, not all of it.
 
-import { lang, t } from "./i18n.js";
+import { lang, t, tn } from "./i18n.js";
 import { drawResults, pollText, setText } from "./polls.js";
 import { el } from "./qa.js";
 
@@ -24,7 +24,7 @@ function part(box, name, tag = "div", attrs = {}) {
 }
 
 export function pointsText(count) {
-  return count === 1 ? t("1 point") : t("{count} points", { count });
+  return tn("{count} point", "{count} points", count);
 }
 
 // "For", "4", "Tram > Bus > Cable car": a ballot in words.

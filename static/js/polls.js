@@ -7,7 +7,7 @@
 // results-at-the-end poll is open). The copy that knows more wins.
 
 import { el, votesText } from "./qa.js";
-import { lang, t } from "./i18n.js";
+import { lang, t, tn } from "./i18n.js";
 
 const percentFormat = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
 
@@ -29,7 +29,7 @@ export function pollText(texts, poll) {
 }
 
 export function ballotsText(total) {
-  return total === 1 ? t("1 ballot") : t("{count} ballots", { count: total });
+  return tn("{count} ballot", "{count} ballots", total);
 }
 
 // Whether the viewer may see the figures (counts, words, answers) of this copy of the poll.

@@ -3,7 +3,7 @@
 //
 // Every text from the server goes into the page with textContent: never as HTML.
 
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 
 // One element: el("p", { className: "x", text: "hi", attrs: { lang: "fr" } }, child, …)
 export function el(tag, { className = "", text = null, attrs = {}, dataset = {} } = {}, ...children) {
@@ -51,7 +51,7 @@ export function newest(list) {
 
 // "1 vote", "12 votes".
 export function votesText(count) {
-  return count === 1 ? t("1 vote") : t("{count} votes", { count });
+  return tn("{count} vote", "{count} votes", count);
 }
 
 // A refused command, in the viewer's language (the server translated the message).

@@ -7,7 +7,7 @@ import {
   AgendaStore, badges, dayKey, dayLabel, describeChange, eventDays, timeRanges, utcToZoned,
   zonedToUtc,
 } from "./agenda.js";
-import { clock, localized, t } from "./i18n.js";
+import { clock, localized, t, tn } from "./i18n.js";
 import { Socket } from "./socket.js";
 
 const socket = new Socket();
@@ -166,7 +166,8 @@ function explain(error) {
       : t("Refused: a speaker is also in “{other}” ({where}) at that time.",
         { other: name, where });
     const more = (params.conflicts || []).length > 1
-      ? ` ${t("{count} conflicts in all.", { count: params.conflicts.length })}` : "";
+      ? ` ${tn("{count} conflict in all.", "{count} conflicts in all.", params.conflicts.length)}`
+      : "";
     return `${text}${more} ${t("Tick “Force” to do it anyway.")}`;
   }
   return t("Error: {message}", { message: error.message });

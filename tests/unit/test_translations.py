@@ -1,7 +1,7 @@
 """The French and Spanish catalogs cover every string the server and the pages show.
 
 The extraction runs in-process with the method map of ``babel.cfg``, exactly as
-``pybabel extract -F babel.cfg -k N_ -k _`` does, so a new ``N_("...")`` or
+``pybabel extract -F babel.cfg -k N_ -k _ -k Nn_:1,2`` does, so a new ``N_("...")`` or
 ``{{ _("...") }}`` without a translation fails here. See docs/i18n.md.
 """
 
@@ -23,7 +23,7 @@ from rencontre.server.i18n import LANGUAGES, negotiate, ngettext, pick_language,
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_": None}  # -k N_ -k _
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_": None, "Nn_": (1, 2)}  # -k N_ -k _ -k Nn_:1,2
 
 
 @cache
@@ -56,13 +56,15 @@ def forms(string: str | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def translations(lang: str) -> list[tuple[str, str]]:
-    """(msgid, translation) pairs; a plural message gives one pair per form."""
+    """(msgid, translation) pairs; a plural message gives each form (paired with itself)."""
     pairs = []
     for message in po(lang):
         if not message.id:
             continue
-        msgid = message.id if isinstance(message.id, str) else message.id[0]
-        pairs += [(msgid, form) for form in forms(message.string)]
+        if isinstance(message.id, str):
+            pairs.append((message.id, message.string))
+        else:  # each form; test_translations_keep_the_placeholders checks them its own way
+            pairs += [(form, form) for form in forms(message.string)]
     return pairs
 
 
@@ -98,6 +100,12 @@ def test_every_extracted_message_is_translated(lang: str) -> None:
 def test_translations_keep_the_placeholders(lang: str) -> None:
     wrong = [(msgid, text) for msgid, text in translations(lang)
              if text and placeholders(text) != placeholders(msgid)]
+    # A counted message's forms may leave {count} out ("La session suivante…"), nothing else.
+    for message in po(lang):
+        if isinstance(message.id, tuple):
+            given = placeholders(message.id[0]) | placeholders(message.id[1])
+            wrong += [(message.id[0], form) for form in forms(message.string)
+                      if form and not given - {"count"} <= placeholders(form) <= given]
     assert not wrong, f"{lang}: placeholders differ: {wrong}"
 
 
@@ -129,6 +137,28 @@ def script_messages(source: str) -> set[str]:
     if table:
         found.update(re.findall(r':\s*"([^"]+)"', table.group(1)))
     return found
+
+
+def script_plurals(source: str) -> set[tuple[str, str]]:
+    """The (singular, plural) of the tn(...) calls of a script."""
+    return set(re.findall(r'\btn\(\s*"((?:[^"\\]|\\.)+)",\s*"((?:[^"\\]|\\.)+)"', source))
+
+
+def test_script_counts_are_listed_and_take_plural_forms() -> None:
+    """Every tn() of the scripts is in JS_PLURALS, translated in every form; no script builds
+    a plural by hand any more ("count === 1 ? … : …")."""
+    from rencontre.server.jsmessages import JS_PLURALS
+    from rencontre.server.views import js_plurals
+
+    used: set[tuple[str, str]] = set()
+    for path in sorted((ROOT / "static" / "js").glob("*.js")):
+        source = path.read_text(encoding="utf-8")
+        used |= script_plurals(source)
+        assert not re.search(r"=== 1 \? t\(", source), path
+    assert ("{count} vote", "{count} votes") in used, "the scan is broken"
+    assert used <= set(JS_PLURALS), f"add to JS_PLURALS: {sorted(used - set(JS_PLURALS))}"
+    assert js_plurals("fr")["{count} vote"] == ["{count} vote", "{count} votes"]
+    assert js_plurals("es")["{count} ballot"] == ["{count} persona votó", "{count} personas votaron"]
 
 
 def test_script_strings_are_listed_for_extraction() -> None:
