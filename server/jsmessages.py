@@ -13,6 +13,8 @@ JS_MESSAGES = [
     N_("Nothing next"),
     N_("Join live"),
     N_("Join live: {title}"),
+    N_("open"),
+    N_("All announcements ({count})"),
     N_("Applause"),
     N_("Laugh"),
     N_("Heart"),

@@ -2,6 +2,7 @@
 
 import { AgendaStore } from "./agenda.js";
 import { mountAnnouncements } from "./announcements.js";
+import { mountLiveTabs } from "./live_tabs.js";
 import { Burst, ReactionCounts, mountReactionButtons } from "./reactions.js";
 import { bothClocks, clock, day, lang, localized, showConnection, t, tn } from "./i18n.js";
 import {
@@ -55,7 +56,28 @@ let newsTimer = null;
 const polls = mountLivePolls(socket, sessionId, { mayVote: () => mayAsk() });
 mountPlayer(socket, sessionId);
 // The event's announcements and this room's, newest first; each new one is said once.
-mountAnnouncements(socket, { accept: (a) => !a.room || a.room === sessionId, keep: true });
+// The latest two show (one on a phone); the rest on demand, so that they do not push the
+// rest down.
+const announcementList = mountAnnouncements(socket, {
+  accept: (a) => !a.room || a.room === sessionId, keep: true,
+});
+const TABBED = window.matchMedia("(max-width: 47.99rem)"); // as in qa.css and live_tabs.js
+const moreAnnouncements = document.createElement("button");
+moreAnnouncements.type = "button";
+moreAnnouncements.className = "secondary more-announcements";
+moreAnnouncements.hidden = true;
+moreAnnouncements.setAttribute("aria-expanded", "false");
+announcementList.element.after(moreAnnouncements);
+announcementList.element.addEventListener("rendered", (event) => {
+  const count = event.detail.length;
+  moreAnnouncements.hidden = count <= (TABBED.matches ? 1 : 2);
+  moreAnnouncements.textContent = t("All announcements ({count})", { count });
+});
+moreAnnouncements.addEventListener("click", () => {
+  const all = announcementList.element.classList.toggle("all");
+  moreAnnouncements.setAttribute("aria-expanded", String(all));
+});
+mountLiveTabs();
 
 // Reactions: send one; see everyone's rise (remote attendees feel the room).
 const reactions = mountReactionButtons(socket, sessionId, document.getElementById("react-buttons"),

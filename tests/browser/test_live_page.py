@@ -170,3 +170,66 @@ async def test_reactions_rise_on_stage_and_add_up_for_the_moderator(
     await expect(live.locator("#react-status")).to_contain_text("you can react again in")
     await expect(moderator.locator('#reaction-totals li[data-kind="laugh"] .n')).to_have_text("4")
     assert not page_errors, page_errors
+
+
+async def test_on_a_phone_questions_and_polls_are_tabs_on_the_first_screen(
+        start_server, new_page, page_errors, screenshot) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("session.start", {"session": SESSION})
+    await organiser.call("qa.settings", {"session": SESSION, "premoderation": False})
+    askers = []
+    for n in range(3):  # three questions a minute each, at most
+        person = await organiser.call("access.grant", {"role": "attendee", "name": f"Q{n}"})
+        askers.append(await Client.connect(server.ws_url, person["token"]))
+    for n in range(8):
+        await askers[n % 3].call("qa.ask", {"session": SESSION, "text": f"Question {n}: what "
+                                            "about the buses of the smaller cities?"})
+    for text in ("Lunch at 13:00", "Headsets at the desk", "Wifi: rencontre / 2026"):
+        await organiser.call("announcement.post", {"text": text, "room": SESSION})
+    poll = await organiser.call("poll.create", {
+        "session": SESSION, "question": "Which line first?",
+        "options": [f"Line {n}" for n in range(1, 7)]})
+    await organiser.call("poll.open", {"poll": poll["id"]})
+
+    phone = await new_page(has_touch=True)
+    await phone.set_viewport_size({"width": 390, "height": 844})
+    await phone.goto(server.attendee_link)
+    await phone.goto(f"{server.url}/live/{SESSION}")
+    await connected(phone)
+    tabs = phone.get_by_role("tablist", name="Questions and polls")
+    await expect(tabs).to_be_visible()
+    questions_tab = tabs.get_by_role("tab", name=re.compile("^Questions"))
+    polls_tab = tabs.get_by_role("tab", name=re.compile("^Polls"))
+    await expect(questions_tab).to_have_attribute("aria-selected", "true")
+    await expect(polls_tab.locator(".tab-mark")).to_have_text("open")
+    await expect(questions_tab).to_contain_text("(8)")
+    # The latest announcement shows, the others on demand.
+    await expect(phone.locator("#announcements > li:visible")).to_have_count(1)
+    await expect(phone.get_by_role("button", name="All announcements (3)")).to_be_visible()
+    await screenshot(phone, "live-phone-top")
+    box = await tabs.bounding_box()
+    assert box["y"] + box["height"] <= 844, box
+    # Questions first: the ask form starts on the first screen; the poll waits in its tab.
+    await expect(phone.locator("#panel-polls")).to_be_hidden()
+    await expect(phone.locator("#ask-title")).to_be_in_viewport()
+    await screenshot(phone, "live-phone-questions")
+    await polls_tab.click()
+    await expect(phone.locator("#panel-questions")).to_be_hidden()
+    await expect(phone.locator("#poll-open")).to_be_visible()
+    await expect(phone.locator("#polls-title")).to_be_in_viewport()
+    await expect(phone.locator("#poll-open .poll-question").first).to_be_in_viewport()
+    await expect(polls_tab.locator(".tab-mark")).to_be_hidden()
+    await screenshot(phone, "live-phone-polls")
+    # The keyboard moves between the tabs too.
+    await polls_tab.focus()
+    await phone.keyboard.press("ArrowLeft")
+    await expect(questions_tab).to_be_focused()
+    await expect(phone.locator("#panel-questions")).to_be_visible()
+
+    # On a wide screen both show, one after the other, without tabs.
+    await phone.set_viewport_size({"width": 1100, "height": 900})
+    await expect(tabs).to_be_hidden()
+    await expect(phone.locator("#panel-polls")).to_be_visible()
+    await expect(phone.locator("#panel-questions")).to_be_visible()
+    assert not page_errors, page_errors

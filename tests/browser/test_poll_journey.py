@@ -101,6 +101,10 @@ async def test_prepare_open_vote_change_stage_close(start_server, new_page, page
     await expect(stage.locator(".stage-poll-question")).to_have_text(QUESTION)
     await expect_counts(stage, ["0 votes"] * 3, ["0%"] * 3)
     await expect(a.locator("#poll-news")).to_have_text(f"A poll is open: {QUESTION}")
+    # On her phone the questions and the polls are two tabs: she opens the polls.
+    polls_tab = a.get_by_role("tab", name=re.compile("^Polls"))
+    await expect(polls_tab).to_contain_text("open")
+    await polls_tab.click()
 
     poll_a = a.locator("#poll-open form")
     await expect(poll_a.locator("legend .poll-question")).to_have_text(QUESTION)
@@ -195,6 +199,7 @@ async def test_results_kept_for_the_end_and_several_answers(start_server, new_pa
     await connected(a)
 
     await moderator.call("poll.open", {"poll": created["id"]})
+    await a.get_by_role("tab", name=re.compile("^Encuestas")).click()
     form = a.locator("#poll-open form")
     await expect(form.locator("input[type=checkbox]")).to_have_count(3)
     await expect(form.locator("legend")).to_contain_text("Elige una o más respuestas.")
