@@ -12,6 +12,10 @@ per connection, updates the counts and is answered at once; the counts go to the
 as ``poll.voted`` at most every 0.2 s (the same coalescing as Rencontre's hub) and once
 more in the ``poll.changed`` of the close. Same message shapes as Rencontre.
 
+Reactions, for the reaction burst: ``reaction.send`` adds one to the room's total of its
+kind and is answered at once; the totals that grew go to the room as ``reaction.added``
+at most every 0.2 s, the same coalescing as the votes'. No rate limit, no log.
+
 Check-in, for the kiosks: ``attendance.import`` gives each person a badge code and an
 id (no checks); ``kiosk.pairing-code`` and ``kiosk.pair`` hand out a code, then a token,
 and a connection that says ``auth.hello`` with that token is a kiosk. ``checkin.scan``
@@ -59,6 +63,8 @@ class Bare:
         self.polls: dict[str, dict[str, Any]] = {}
         self.ballots: dict[str, dict[ServerConnection, tuple[int, ...]]] = {}
         self.dirty: dict[str, set[str]] = {}  # room -> polls voted on since the last push
+        self.reactions: dict[str, dict[str, int]] = {}  # room -> kind -> total
+        self.reacted: dict[str, set[str]] = {}  # room -> kinds that grew since the last push
         self.tick: asyncio.TimerHandle | None = None
         # Check-in: registrations by id and badge, first check-ins, kiosks and their answers.
         self.people: dict[str, dict[str, Any]] = {}
@@ -94,6 +100,8 @@ class Bare:
             return self.post(ws, message_id, data)
         if kind == "poll.vote":
             return self.vote(ws, message_id, data)
+        if kind == "reaction.send":
+            return self.react(ws, message_id, data)
         if kind == "poll.create":
             return self.create_poll(ws, message_id, data)
         if kind in ("poll.open", "poll.close"):
@@ -160,9 +168,26 @@ class Bare:
             self.tick = asyncio.get_running_loop().call_later(TICK, self.push_counts)
         return self.reply(ws, message_id, {"poll": poll["id"], "choices": list(choices)})
 
+    def react(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:
+        self.seq += 1
+        room, kind = data["session"], data["kind"]
+        totals = self.reactions.setdefault(room, {})
+        totals[kind] = totals.get(kind, 0) + 1
+        self.reacted.setdefault(room, set()).add(kind)
+        if self.tick is None:
+            self.tick = asyncio.get_running_loop().call_later(TICK, self.push_counts)
+        return self.reply(ws, message_id, {"session": room, "kind": kind})
+
     def push_counts(self) -> None:
-        """One ``poll.voted`` per room with the counts of every poll voted on since the last."""
+        """One ``poll.voted`` per room with the counts of every poll voted on since the last,
+        and one ``reaction.added`` per room with the totals that grew."""
         self.tick = None
+        reacted, self.reacted = self.reacted, {}
+        for room, kinds in reacted.items():
+            counts = {kind: self.reactions[room][kind] for kind in kinds}
+            push = json.dumps({"type": "reaction.added", "seq": self.seq, "room": room,
+                               "counts": counts}, separators=(",", ":"))
+            broadcast(self.rooms.get(room, ()), push)
         dirty, self.dirty = self.dirty, {}
         for room, polls in dirty.items():
             results = {p: {"counts": self.polls[p]["counts"], "total": self.polls[p]["total"]}

@@ -15,7 +15,9 @@ For the vote burst each client may sign in as its own attendee (``tokens``: a fi
 one token per client, indexed from 0 like the clients), votes once at an intended time
 (``vote``), and keeps, for the poll's pushes (``poll.voted``, ``poll.changed``), the
 highest ``total`` it has seen and when it first saw it: O(1) per client, so the
-harness can tell afterwards who saw the exact final count, and when.
+harness can tell afterwards who saw the exact final count, and when. The reaction burst
+works the same way (``react``): each client claps once, and keeps the highest applause
+total it has seen in the ``reaction.added`` pushes, and how many such pushes it got.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ PUSH = b'{"type":"announcement.posted"'
 STAMP = b'"text":"t='
 POLL_PUSH = b'{"type":"poll.'
 TOTAL = b'"total":'
+REACTION_PUSH = b'{"type":"reaction.added"'
+APPLAUSE = b'"applause":'
 VOTE_ID = "v"  # the id of a client's one vote: also its idempotency key
 TICK = 0.02  # how often the event loop checks its own lag
 SEND_QUANTUM = 0.001  # the shortest sleep between two votes' sends
@@ -118,6 +122,7 @@ class Generator:
         self.votes_unsent = 0
         self.send_lag = 0
         self.voting: asyncio.Task[None] | None = None
+        self.reaction_pushes = 0  # reaction.added frames received, all clients together
 
     def hello_for(self, index: int) -> bytes:
         if self.tokens is None:
@@ -140,7 +145,11 @@ class Generator:
             self.index_log.append(int(payload[space + 3:end]))
             return
         if payload.startswith(POLL_PUSH):
-            self.poll_push(client, payload)
+            self.poll_push(client, payload, TOTAL)
+            return
+        if payload.startswith(REACTION_PUSH):
+            self.reaction_pushes += 1
+            self.poll_push(client, payload, APPLAUSE)
             return
         message = json.loads(payload)
         kind = message.get("type")
@@ -170,16 +179,17 @@ class Generator:
                     self.errors.append(f"snapshot lists {ids}, expected {self.expect_ids}")
         self.settle(client.index, True)
 
-    def poll_push(self, client: Client, payload: bytes) -> None:
-        """Keep the highest ``total`` this client has seen and when it first saw it.
+    def poll_push(self, client: Client, payload: bytes, key: bytes) -> None:
+        """Keep the highest total (after ``key``) this client has seen and when it first saw it.
 
         One poll is in play, so a push carries at most one ``total`` (``null`` while a
-        poll keeps its results for the end): no JSON decoding needed.
+        poll keeps its results for the end), and one kind of reaction is sent, so a push
+        carries at most one applause total: no JSON decoding needed.
         """
-        at = payload.find(TOTAL)
+        at = payload.find(key)
         if at < 0:
             return
-        start = at + len(TOTAL)
+        start = at + len(key)
         end = start
         while end < len(payload) and 48 <= payload[end] <= 57:
             end += 1
@@ -204,20 +214,18 @@ class Generator:
             self.errors.append(f"vote refused: {code}: {message.get('message')}")
             self.acked[slot] = -self.acked[slot]  # answered, but not an ack
 
-    async def vote_all(self, poll: str, start_ns: int, spread: float, slots: int, offset: int,
-                       total: int, options: int) -> None:
-        """Each client votes once, open-loop: slot ``j * slots + offset`` of ``total``
-        evenly spaced over ``spread`` seconds from ``start_ns``, whatever the answers do."""
+    async def vote_all(self, frames: list[bytes], start_ns: int, spread: float, slots: int,
+                       offset: int, total: int) -> None:
+        """Each client sends one of ``frames`` (client *i* the frame *i* mod their number)
+        once, open-loop: slot ``j * slots + offset`` of ``total`` evenly spaced over
+        ``spread`` seconds from ``start_ns``, whatever the answers do."""
         step = spread * 1e9 / max(1, total)
         order = []
         for slot in range(self.count):
             index = self.first + slot
             self.intended[slot] = start_ns + int((slot * slots + offset) * step)
-            self.choice[slot] = index % options
+            self.choice[slot] = index % len(frames)
             order.append(slot)
-        frames = [json.dumps({"type": "poll.vote", "id": VOTE_ID,
-                              "data": {"poll": poll, "choices": [k]}},
-                             separators=(",", ":")).encode() for k in range(options)]
         for slot in order:  # already in time order: slots grow with the local index
             # Never early (a timer may fire up to the clock's resolution before its time),
             # and at most one wake-up per millisecond: the votes due by then leave together,
@@ -358,15 +366,24 @@ class Generator:
                 self.latency_log.tofile(out)
             return {"frames": len(self.latency_log), "max_lag_ms": self.max_lag * 1000,
                     "errors": list(self.errors)}
-        if name == "vote":
+        if name in ("vote", "react"):
+            if name == "vote":
+                frames = [{"type": "poll.vote", "id": VOTE_ID,
+                           "data": {"poll": request["poll"], "choices": [k]}}
+                          for k in range(request["options"])]
+            else:
+                frames = [{"type": "reaction.send", "id": VOTE_ID,
+                           "data": {"session": self.room, "kind": "applause"}}]
             self.voting = asyncio.create_task(self.vote_all(
-                request["poll"], request["start_ns"], request["spread"], request["slots"],
-                request["offset"], request["total"], request["options"]))
+                [json.dumps(f, separators=(",", ":")).encode() for f in frames],
+                request["start_ns"], request["spread"], request["slots"],
+                request["offset"], request["total"]))
             return {"ok": True}
         if name == "votes":
             return {"sent": self.votes_sent, "unsent": self.votes_unsent, "ok": self.vote_ok,
                     "refused": sum(self.vote_errors.values()), "codes": self.vote_errors,
                     "done": self.voting is not None and self.voting.done(),
+                    "pushes": self.reaction_pushes,
                     "final": sum(1 for t in self.best_total if t >= request.get("total", 0))}
         if name == "vote-results":
             return self.vote_results(request["options"])

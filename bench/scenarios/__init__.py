@@ -10,6 +10,7 @@ from bench.scenarios.base import Scenario
 from bench.scenarios.fanout import FanOut
 from bench.scenarios.idle import Idle
 from bench.scenarios.kiosks import Kiosks
+from bench.scenarios.reactions import ReactionBurst
 from bench.scenarios.reconnect import ReconnectStorm
 from bench.scenarios.restart import Restart
 from bench.scenarios.scaleout import ScaleOut
@@ -17,7 +18,8 @@ from bench.scenarios.votes import VoteBurst
 
 SCENARIOS: dict[str, type[Scenario]] = {
     scenario.key: scenario
-    for scenario in sorted((FanOut, Idle, VoteBurst, ReconnectStorm, Restart, Kiosks, ScaleOut),
+    for scenario in sorted((FanOut, Idle, VoteBurst, ReconnectStorm, Restart, Kiosks, ScaleOut,
+                            ReactionBurst),
                            key=lambda s: s.number)
 }
 
