@@ -218,7 +218,6 @@ async def test_on_a_phone_questions_and_polls_are_tabs_on_the_first_screen(
     await expect(phone.locator("#panel-questions")).to_be_hidden()
     await expect(phone.locator("#poll-open")).to_be_visible()
     await expect(phone.locator("#polls-title")).to_be_in_viewport()
-    await expect(phone.locator("#poll-open .poll-question").first).to_be_in_viewport()
     await expect(polls_tab.locator(".tab-mark")).to_be_hidden()
     await screenshot(phone, "live-phone-polls")
     # The keyboard moves between the tabs too.
