@@ -28,6 +28,18 @@ export function pollText(texts, poll) {
   return (texts && (texts[lang] || texts[poll.language] || Object.values(texts)[0])) || "";
 }
 
+// Who a poll is for, in words ("" for everyone).
+const AUDIENCE = {
+  onsite: () => t("For the people in the room."),
+  online: () => t("For the people following online."),
+  delegates: () => t("For the delegates of member cities."),
+  delegation: () => t("One ballot per delegation: any delegate casts it, the last one counts."),
+};
+
+export function audienceText(poll) {
+  return AUDIENCE[poll.audience] ? AUDIENCE[poll.audience]() : "";
+}
+
 export function ballotsText(total) {
   return tn("{count} ballot", "{count} ballots", total);
 }

@@ -8,25 +8,15 @@
 
 import { lang, t } from "./i18n.js";
 import { drawChart, drawLeaderboard } from "./poll_charts.js";
-import { ballotsText, hasBallot, hasCounts, PollRoom, pollText, quizScore, setText } from "./polls.js";
+import {
+  audienceText, ballotsText, hasBallot, hasCounts, PollRoom, pollText, quizScore, setText,
+} from "./polls.js";
 import { el, errorText, reconcile } from "./qa.js";
 
 const MAX_WORDS = 3;
 const MAX_WORD = 40;
 const MAX_ANSWERS = 3;
 const MAX_ANSWER = 280;
-
-// Who a poll is for, in words, and why the viewer may not vote in it.
-const AUDIENCE = {
-  onsite: () => t("For the people in the room."),
-  online: () => t("For the people following online."),
-  delegates: () => t("For the delegates of member cities."),
-  delegation: () => t("One ballot per delegation: any delegate casts it, the last one counts."),
-};
-
-export function audienceText(poll) {
-  return AUDIENCE[poll.audience] ? AUDIENCE[poll.audience]() : "";
-}
 
 // Why ``me`` cannot vote in ``poll``, or "" when they can.
 function outside(poll, me) {

@@ -6,9 +6,8 @@
 // Refusals go through the panel's ``send``, so they show where the Q&A tool shows its own.
 
 import { lang, t } from "./i18n.js";
-import { audienceText } from "./polls_live.js";
 import { drawChart } from "./poll_charts.js";
-import { ballotsText, PollRoom, pollText, setText } from "./polls.js";
+import { audienceText, ballotsText, PollRoom, pollText, setText } from "./polls.js";
 import { el, reconcile } from "./qa.js";
 
 const MIN_OPTIONS = 2;
