@@ -13,6 +13,7 @@ JS_MESSAGES = [
     N_("Nothing next"),
     N_("Join live"),
     N_("Join live: {title}"),
+    N_("“{text}” is on the stage display. The poll will replace it there. Go on?"),
     N_("open"),
     N_("All announcements ({count})"),
     N_("Applause"),

@@ -21,7 +21,9 @@ const BY_DELEGATION = new Set(["choice", "rating", "ranking"]);
 const LANGUAGES = ["fr", "es", "en"];
 const CORRECT = "*"; // a quiz's correct answers start with it
 
-export function mountPollPanel(socket, sessionId, { send, say }) {
+// ``beforeStage()``: asked before a poll goes on the stage display (opening it puts it
+// there); false keeps things as they are.
+export function mountPollPanel(socket, sessionId, { send, say, beforeStage = () => true }) {
   const polls = new PollRoom(socket, sessionId, { staff: true });
   const $ = (id) => document.getElementById(id);
   const form = $("poll-new");
@@ -254,11 +256,14 @@ export function mountPollPanel(socket, sessionId, { send, say }) {
 
   async function act(action, id, entry) {
     switch (action) {
-      case "open": return send("poll.open", { poll: id });
+      case "open":
+        if (polls.shown !== id && !beforeStage()) return null;
+        return send("poll.open", { poll: id });
       case "close": return send("poll.close", { poll: id });
       case "show":
-        return polls.shown === id ? send("poll.show", { session: sessionId })
-          : send("poll.show", { session: sessionId, poll: id });
+        if (polls.shown === id) return send("poll.show", { session: sessionId });
+        if (!beforeStage()) return null;
+        return send("poll.show", { session: sessionId, poll: id });
       case "approve": case "dismiss":
         return send("poll.moderate", { poll: id, entry, verdict: action });
       case "approve-all": return send("poll.moderate", { poll: id, verdict: "approve" });

@@ -134,7 +134,15 @@ $("m-anon").addEventListener("change", (event) => changeSetting("anonymous", eve
 
 // -- polls (static/js/polls_panel.js) ---------------------------------------------------------
 
-const { polls } = mountPollPanel(socket, sessionId, { send, say });
+// A poll that goes on stage replaces the question shown there: ask first.
+function beforeStage() {
+  const question = room.highlightedQuestion;
+  if (!question || polls.shown) return true;
+  const text = question.text.length > 80 ? `${question.text.slice(0, 79)}…` : question.text;
+  return window.confirm(t("“{text}” is on the stage display. The poll will replace it there. Go on?",
+    { text }));
+}
+const { polls } = mountPollPanel(socket, sessionId, { send, say, beforeStage });
 polls.addEventListener("change", () => renderStage());
 
 // -- the stage ---------------------------------------------------------------------------------

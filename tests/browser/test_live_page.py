@@ -8,6 +8,7 @@ websocket of its own (``tests/integration/wsclient.py``).
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -231,4 +232,48 @@ async def test_on_a_phone_questions_and_polls_are_tabs_on_the_first_screen(
     await expect(tabs).to_be_hidden()
     await expect(phone.locator("#panel-polls")).to_be_visible()
     await expect(phone.locator("#panel-questions")).to_be_visible()
+    assert not page_errors, page_errors
+
+
+async def test_opening_a_poll_asks_before_it_replaces_the_question_on_stage(
+        start_server, new_page, page_errors) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("session.start", {"session": SESSION})
+    asked = await organiser.call("qa.ask", {"session": SESSION, "text": "Who pays for the tram?"})
+    await organiser.call("qa.approve", {"question": asked["id"]})
+    await organiser.call("qa.highlight", {"session": SESSION, "question": asked["id"]})
+    await organiser.call("poll.create", {"session": SESSION, "question": "Tram or bus?",
+                                         "options": ["Tram", "Bus"]})
+    stage = await new_page()
+    await stage.goto(f"{server.url}/stage/plenaria")
+    await expect(stage.locator("#stage")).to_have_attribute("data-mode", "highlight")
+    moderator = await new_page()
+    await sign_in_moderator(moderator, server)
+    await moderator.goto(f"{server.url}/moderator/sessions/{SESSION}")
+    await connected(moderator)
+    item = moderator.locator(".poll-item").filter(has_text="Tram or bus?")
+    questions: list[str] = []
+
+    async def answer(dialog, accept: bool) -> None:
+        questions.append(dialog.message)
+        await (dialog.accept() if accept else dialog.dismiss())
+
+    # Cancelled: the question stays on stage, the poll stays a draft.
+    moderator.once("dialog", lambda dialog: asyncio.ensure_future(answer(dialog, False)))
+    await item.get_by_role("button", name="Open the poll").click()
+    for _ in range(100):
+        if questions:
+            break
+        await asyncio.sleep(0.05)
+    assert questions[0] == ("“Who pays for the tram?” is on the stage display. "
+                            "The poll will replace it there. Go on?")
+    await expect(item.locator(".mark-poll-draft")).to_be_visible()
+    await expect(stage.locator("#stage")).to_have_attribute("data-mode", "highlight")
+    # Confirmed: the poll opens and takes the stage.
+    moderator.once("dialog", lambda dialog: asyncio.ensure_future(answer(dialog, True)))
+    await item.get_by_role("button", name="Open the poll").click()
+    await expect(item.locator(".mark-poll-open")).to_be_visible()
+    await expect(stage.locator("#stage")).to_have_attribute("data-mode", "poll")
+    assert len(questions) == 2
     assert not page_errors, page_errors
