@@ -68,7 +68,8 @@ class Channel:
             raise InvalidStream(place, N_("A channel must be an address or an object."))
         language = data.get("language") or FLOOR
         if not isinstance(language, str) or not _LANGUAGE.match(language):
-            raise InvalidStream(f"{place}.language", N_("A channel’s language must be “floor” or a language code."))
+            raise InvalidStream(f"{place}.language",
+                                N_("A channel’s language must be “floor” or a language code."))
         channel_id = data.get("id") or language
         if not isinstance(channel_id, str) or not _ID.match(channel_id):
             raise InvalidStream(f"{place}.id", N_("A channel’s id must be an identifier."))

@@ -56,11 +56,13 @@ def imported(found: Programme, guid: str):  # noqa: ANN201 - Session
 def test_frab_links_carry_the_stream_and_validate(tmp_path: Path) -> None:
     source = programme()
     data = export_frab(source, base_url=BASE)
-    assert b'<link href="https://cdn.example.org/s02/es.m3u8">Live stream: es (audio)</link>' in data
+    assert (b'<link href="https://cdn.example.org/s02/es.m3u8">Live stream: es (audio)</link>'
+            in data)
     assert xsd_errors(data, tmp_path) == ""
     session = imported(import_frab(data), "s02")
     assert channels(session.stream) == channels(source.sessions["s02"].stream)
-    assert (session.stream.captions, session.stream.replay) == (STREAM["captions"], STREAM["replay"])
+    assert (session.stream.captions, session.stream.replay) == (STREAM["captions"],
+                                                                STREAM["replay"])
     # A session of the plenary hall exports its room's channels as its own.
     assert channels(imported(import_frab(data), "s01").stream)[0][0] == "floor"
 
