@@ -236,6 +236,7 @@ JS_MESSAGES = [
     N_("Your answer was right."),
     N_("Your score: {score} of {count}"),
     N_("{delegation} voted (ballot cast by {name})."),
+    N_("{option}: number {place} of {count}."),
     # Check-in at the kiosk (static/js/kiosk*.js) and the organiser's attendance tools
     # (static/js/organiser.js).
     N_("Already checked in at {time} by {device}"),

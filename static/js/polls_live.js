@@ -231,7 +231,12 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
         const to = from + Number(button.dataset.by);
         [node.order[from], node.order[to]] = [node.order[to], node.order[from]];
         button.focus();
-        drawOrder(node, polls.polls.get(node.dataset.poll));
+        const poll = polls.polls.get(node.dataset.poll);
+        drawOrder(node, poll);
+        // Said to screen readers: where the moved option is now.
+        showStatus(node, t("{option}: number {place} of {count}.", {
+          option: pollText(poll.options[node.order[to]], poll), place: to + 1,
+          count: node.order.length }));
       });
     }
   }

@@ -6,6 +6,8 @@ each kind's chart with exact figures, then the quiz's answer and leaderboard.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Page, expect
 
@@ -65,6 +67,8 @@ async def test_rating_ranking_words_and_quiz_from_panel_to_phones_to_stage(
     # -- a rating from 1 to 5, asked in English and French ---------------------------------
     await prepare(m, "rating", "How useful was the opening?",
                   french="L’ouverture vous a-t-elle été utile ?")
+    # On her phone the questions and the polls are two tabs: she opens the polls.
+    await a.get_by_role("tab", name=re.compile("^Sondages")).click()
     form_a = a.locator("#poll-open form")
     await expect(form_a.locator(".poll-question")).to_have_text(
         "L’ouverture vous a-t-elle été utile ?")
@@ -92,6 +96,7 @@ async def test_rating_ranking_words_and_quiz_from_panel_to_phones_to_stage(
     # Ana moves the cable car to the top with the keyboard-reachable buttons.
     await form_a.get_by_role("button", name="Monter : Cable car").click()
     await expect(form_a.get_by_role("button", name="Monter : Cable car")).to_be_focused()
+    await expect(form_a.locator(".poll-status")).to_have_text("Cable car : numéro 2 sur 3.")
     await form_a.get_by_role("button", name="Monter : Cable car").click()
     await expect(form_a.locator(".poll-rank .poll-option-text")).to_have_text(
         ["Cable car", "Tram", "Bus"])
