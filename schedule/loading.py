@@ -33,12 +33,16 @@ class Change:
 
 def settle(current: Programme, incoming: Programme, mode: str, at: datetime) -> list[Change]:
     """Make ``incoming`` (a fresh copy, changed in place) refer to what ``current`` has:
-    rooms and tracks (merge only), session ids, sequences and update times. Returns the
+    rooms and tracks (merge only), session ids, sequences and update times, and the streams
+    of the rooms and sessions it names without one. Returns the
     changes to sessions the event already had, in programme order.
     """
     if mode == "merge":
         _remap(incoming, "rooms", _match(current.rooms, incoming.rooms))
         _remap(incoming, "tracks", _match(current.tracks, incoming.tracks))
+    for room in incoming.rooms.values():
+        if room.id in current.rooms and not room.stream:
+            room.stream = current.rooms[room.id].stream
     by_guid = {session.guid: session for session in current.sessions.values()}
     changes = []
     sessions: dict[str, Session] = {}
@@ -49,6 +53,9 @@ def settle(current: Programme, incoming: Programme, mode: str, at: datetime) -> 
             session.updated = session.updated or at
         else:
             session.id = known.id
+            # Files rarely say how a session streams: what organisers set stays.
+            if not session.stream:
+                session.stream = known.stream
             moved = (known.start, known.end, known.status, known.room) != (
                 session.start, session.end, session.status, session.room)
             session.sequence = known.sequence + 1 if moved else known.sequence

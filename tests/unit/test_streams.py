@@ -283,3 +283,20 @@ def test_a_replay_on_a_known_host_or_in_hls_is_played_in_the_page_and_allowed_by
     programme = demo_driver().state.programme
     programme.sessions["s03"].stream = stream
     assert programme.stream_hosts()[1] == {"https://www.youtube-nocookie.com"}
+
+
+@pytest.mark.parametrize("mode", ["merge", "replace"])
+def test_a_reimport_without_streams_keeps_the_ones_organisers_set(mode):
+    driver = demo_driver()
+    file = driver.state.programme.to_json()
+    for item in (*file["rooms"], *file["sessions"]):
+        item.pop("stream", None)  # a schedule file that says nothing of streams
+    driver.send("stream.set", {"session": "s03", "stream": {"channels": [SPANISH]}})
+    outcome = driver.send("schedule.load", {"programme": file, "mode": mode})
+    assert outcome["ok"], outcome
+    programme = driver.state.programme
+    assert programme.sessions["s03"].stream.channel("es").url == SPANISH["url"]
+    assert [c.id for c in programme.rooms["plenaria"].stream.channels] == [
+        "floor", "fr", "es", "en"]
+    assert programme.sessions["s03"].sequence == 0, "keeping a stream is not a change"
+    assert driver.replay().state.programme.to_json() == programme.to_json()
