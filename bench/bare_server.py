@@ -112,6 +112,8 @@ class Bare:
             return self.pairing_code(ws, message_id, data)
         if kind == "kiosk.pair":
             return self.pair(ws, message_id, data)
+        if kind == "conn.ping":  # the pages' heartbeat
+            return self.reply(ws, message_id, {"time": time.time(), "seq": self.seq})
         return json.dumps({"type": "error", "id": message_id, "code": "request.unknown-type"})
 
     def post(self, ws: ServerConnection, message_id: Any, data: dict[str, Any]) -> str:

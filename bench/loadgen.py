@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import math
 import random
 import sys
 import time
@@ -45,6 +46,11 @@ REACTION_PUSH = b'{"type":"reaction.added"'
 APPLAUSE = b'"applause":'
 VOTE_ID = "v"  # the id of a client's one vote: also its idempotency key
 TICK = 0.02  # how often the event loop checks its own lag
+HEARTBEAT = 20.0  # seconds between two conn.ping of one client, as static/js/socket.js
+PING = json.dumps({"type": "conn.ping", "id": "p", "data": {"visible": True}},
+                  separators=(",", ":")).encode()
+PONG = b'{"type":"reply","id":"p"'
+
 SEND_QUANTUM = 0.001  # the shortest sleep between two votes' sends
 
 
@@ -123,6 +129,24 @@ class Generator:
         self.send_lag = 0
         self.voting: asyncio.Task[None] | None = None
         self.reaction_pushes = 0  # reaction.added frames received, all clients together
+        self.pings = self.pongs = 0
+
+    async def heartbeats(self) -> None:
+        """Every connected client sends ``conn.ping`` (page visible) every 20 s, as the
+        pages do, the clients' pings spread evenly over those 20 s."""
+        while True:
+            indices = sorted(self.clients)
+            batches = max(1, min(len(indices), round(HEARTBEAT / 0.05)))
+            per_batch = max(1, math.ceil(len(indices) / batches))
+            batch_every = HEARTBEAT / batches
+            for start in range(0, max(1, len(indices)), per_batch):
+                for index in indices[start:start + per_batch]:
+                    client = self.clients.get(index)
+                    transport = client.transport if client is not None else None
+                    if transport is not None and not transport.is_disconnected:
+                        transport.send(WSMsgType.TEXT, PING)
+                        self.pings += 1
+                await asyncio.sleep(batch_every)
 
     def hello_for(self, index: int) -> bytes:
         if self.tokens is None:
@@ -133,6 +157,9 @@ class Generator:
     # -- frames -------------------------------------------------------------------------
 
     def received(self, client: Client, payload: bytes) -> None:
+        if payload.startswith(PONG):
+            self.pongs += 1
+            return
         if payload.startswith(PUSH):
             at = payload.find(STAMP)
             if at < 0:
@@ -341,6 +368,7 @@ class Generator:
             return await self.connect_all()
         if name == "count":
             return {"received": len(self.latency_log), "disconnects": self.disconnects,
+                    "pings": self.pings, "pongs": self.pongs,
                     "connected": sum(1 for c in self.clients.values()
                                      if c.transport is not None
                                      and not c.transport.is_disconnected)}
@@ -413,11 +441,13 @@ async def serve(generator: Generator) -> None:
     reader = asyncio.StreamReader(limit=1 << 20)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     lag = asyncio.create_task(generator.watch_lag())
+    beats = asyncio.create_task(generator.heartbeats())
     while line := await reader.readline():
         answer = await generator.command(json.loads(line))
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
     lag.cancel()
+    beats.cancel()
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench.attendees import distinct, heartbeats
 from bench.drive import fan_out, loaded
 from bench.scenarios.base import Metric, Options, Sample, Scenario
 from bench.targets import Bare, Rencontre, Target
@@ -15,13 +16,14 @@ FAN_OUT_METRICS = (
     Metric("server_cpu_pct", "server CPU", "%"),
     Metric("kib_per_conn", "memory per connection", "KiB"),
 )
+HEARTBEAT_METRIC = Metric("heartbeats_per_s", "heartbeats answered meanwhile", "/s", digits=0)
 
 
 class FanOut(Scenario):
     number = 1
     key = "fanout"
     title = "Fan-out: attendees of one session, a moderator announcement 5 times a second"
-    metrics = FAN_OUT_METRICS
+    metrics = (*FAN_OUT_METRICS, HEARTBEAT_METRIC)
 
     def clients(self, options: Options) -> int:
         return options.clients
@@ -34,9 +36,15 @@ class FanOut(Scenario):
         return [Rencontre(options.workdir), Bare(options.workdir)]
 
     async def measure(self, target: Target, options: Options) -> Sample:
-        async with loaded(target, self.clients(options), options) as load:
+        setup_notes: list[str] = []
+        clients = self.clients(options)
+        async with loaded(target, clients, options,
+                          setup=distinct(options, clients, setup_notes)) as load:
+            beats0 = await heartbeats(load.generators)
             numbers, notes, series = await fan_out(target, load.generators, options.rate,
                                                    options.duration, options.workdir,
                                                    profile=options.profile)
+            numbers["heartbeats_per_s"] = (await heartbeats(load.generators) - beats0) / (
+                options.duration + 1)
         numbers["kib_per_conn"] = load.kib_per_connection
-        return Sample(numbers, load.notes() + notes, series)
+        return Sample(numbers, setup_notes + load.notes() + notes, series)

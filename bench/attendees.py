@@ -1,0 +1,55 @@
+"""Attendees as they are on the day: each signs in as themself (so online presence is
+logged once per attendee, as it is for real) and their pages send a heartbeat every 20 s
+(``bench/loadgen.py``). Used by the idle and fan-out scenarios."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bench.targets import Target
+
+
+def distinct(options: Any, clients: int, notes: list[str]
+             ) -> Callable[[Target], Awaitable[Path | None]]:
+    """A ``loaded(setup=...)`` that grants one attendee per client (not the baseline)."""
+    from bench.scenarios.votes import grant_attendees
+
+    async def setup(target: Target) -> Path | None:
+        if target.organiser_token is None:
+            return None
+        started = time.monotonic()
+        tokens = await grant_attendees(target, clients)
+        path = options.workdir / f"{target.name}-attendees.json"
+        path.write_text(json.dumps(tokens))
+        notes.append(f"{target.name}: setup (not measured): {clients:,} attendees granted in "
+                     f"{time.monotonic() - started:.2f} s; each logs presence.start on joining")
+        return path
+
+    return setup
+
+
+async def log_seq(target: Target) -> int | None:
+    """The log's last seq, from /healthz (Rencontre only): what a window added to the log."""
+    processes = getattr(target, "processes", None)
+    if not processes or target.organiser_token is None:
+        return None
+
+    def read() -> int:
+        url = f"http://127.0.0.1:{processes[0].port}/healthz"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(json.load(response)["seq"])
+
+    try:
+        return await asyncio.to_thread(read)
+    except OSError:
+        return None
+
+
+async def heartbeats(generators: Any) -> int:
+    return sum(a.get("pongs", 0) for a in await generators.ask("count"))
