@@ -74,6 +74,9 @@ class Connection:
 def bound_kernel_buffer(transport: asyncio.BaseTransport, send_limit: int) -> int:
     """Cap the socket's send buffer to a quarter of ``send_limit``; return its size.
 
+    Most of the limit stays for the transport's buffer, which must hold a large
+    snapshot (the programme) while a slow link drains it.
+
     Left to itself the kernel grows it to megabytes for a client that read fast once,
     and a client that stopped reading would hold all that before the send limit saw a
     byte: the limit must cover everything queued for a client, the kernel's part too.
@@ -82,8 +85,8 @@ def bound_kernel_buffer(transport: asyncio.BaseTransport, send_limit: int) -> in
     if sock is None:
         return 0
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, max(4096, send_limit // 4))
         # Linux doubles what it is asked for (its own bookkeeping): read back the real size.
-        return min(sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF), send_limit // 2)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, max(4096, send_limit // 8))
+        return min(sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF), send_limit // 4)
     except OSError:
         return 0
