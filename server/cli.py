@@ -54,8 +54,8 @@ def serve_parser(sub: argparse._SubParsersAction, defaults: Settings) -> None:
     serve.add_argument("--max-frame", type=int, default=defaults.max_frame,
                        help="largest accepted message in bytes (RENCONTRE_MAX_FRAME)")
     serve.add_argument("--send-limit", type=int, default=defaults.send_limit,
-                       help="bytes queued for a client, its socket buffer included, before it is dropped "
-                            "(RENCONTRE_SEND_LIMIT)")
+                       help="bytes queued for a client, its socket buffer included, before "
+                            "it is dropped (RENCONTRE_SEND_LIMIT)")
     serve.add_argument("--log-format", choices=LOG_FORMATS, default=defaults.log_format,
                        help="text for people, json for one object per line "
                             "(RENCONTRE_LOG_FORMAT)")

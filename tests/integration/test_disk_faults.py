@@ -1,4 +1,4 @@
-"""A full or read-only disk under the SQLite log, on real server processes."""
+"""A disk that fills up under the SQLite log of a running server (real processes)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import urllib.request
 import pytest
 
 from tests.integration.wsclient import Client
+from tests.support import ServerProcess
 
 
 def health(server) -> tuple[int, dict, float]:
@@ -74,8 +75,6 @@ def fill(mount) -> None:
 
 
 async def test_healthz_says_503_while_the_disk_is_really_full(own_disk, servers):
-    from tests.support import ServerProcess
-
     server = ServerProcess(own_disk / "data")
     servers.append(server)
     server.start()

@@ -1,4 +1,4 @@
-"""A Redis that comes back empty, or stops answering: real processes on a redis-server of their own."""
+"""A Redis that comes back empty, or stops answering: real processes on their own redis-server."""
 
 from __future__ import annotations
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import os
 import resource
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +56,8 @@ async def event_with_posts(tmp_path: Path, count: int = 30) -> ServerProcess:
     server.start()
     moderator = await Client.connect(server.ws_url, server.moderator_token)
     for n in range(count):
-        assert (await moderator.send("announcement.post", {"text": f"Aviso {n}"}))["type"] == "reply"
+        reply = await moderator.send("announcement.post", {"text": f"Aviso {n}"})
+        assert reply["type"] == "reply"
     await moderator.close()
     return server
 
