@@ -152,7 +152,9 @@ class Rencontre(Target):
             # A fresh directory per target: scenarios must not inherit each other's logs.
             data = self.data or Path(tempfile.mkdtemp(dir=self.workdir, prefix="data-"))
             command = [sys.executable, "-m", "rencontre.server.cli", "serve", "--port", str(port),
-                       "--data", str(data), "--demo", "--public-url", f"http://127.0.0.1:{port}"]
+                       "--data", str(data), "--demo", "--public-url", f"http://127.0.0.1:{port}",
+                       # Every simulated client comes from 127.0.0.1: lift the per-address cap.
+                       "--connections-per-address", "10000000"]
             if self.redis_url:
                 command += ["--redis", self.redis_url]
             process = ServerProcess(command, port, self.workdir / f"rencontre-{port}.log")

@@ -22,6 +22,7 @@ from rencontre.server import (
 from rencontre.server.agenda_views import routes as agenda_routes
 from rencontre.server.gateway import Gateway
 from rencontre.server.hub import Hub
+from rencontre.server.limits import LIMITS, SMALL_BODY, Limits
 from rencontre.server.log import open_log
 from rencontre.server.settings import Settings
 from rencontre.server.views import GATEWAY, HUB, SETTINGS, TEMPLATES, routes
@@ -58,12 +59,16 @@ def template_environment() -> jinja2.Environment:
 
 def create_app(settings: Settings, hub: Hub | None = None) -> web.Application:
     """An application serving one event; the hub starts and stops with it."""
-    app = web.Application(client_max_size=16 * 1024 * 1024)
+    # Small bodies everywhere: the organiser's upload raises its own limit (agenda_views.py).
+    app = web.Application(client_max_size=SMALL_BODY)
     hub = hub or Hub(open_log(settings.data, settings.redis))
+    limits = Limits(settings.connections_per_address)
     gateway = Gateway(hub, max_frame=settings.max_frame, send_limit=settings.send_limit,
                       allowed_origins=settings.allowed_origins,
-                      presence_grace=settings.presence_grace, public_url=settings.public_url)
+                      presence_grace=settings.presence_grace, public_url=settings.public_url,
+                      limits=limits)
     app[HUB] = hub
+    app[LIMITS] = limits
     app[SETTINGS] = settings
     app[GATEWAY] = gateway
     app[TEMPLATES] = template_environment()

@@ -51,6 +51,10 @@ def serve_parser(sub: argparse._SubParsersAction, defaults: Settings) -> None:
                        help="a reverse proxy (address or network) whose Forwarded / "
                             "X-Forwarded-Proto / X-Forwarded-For headers are believed "
                             "(RENCONTRE_TRUSTED_PROXIES)")
+    serve.add_argument("--connections-per-address", type=int,
+                       default=defaults.connections_per_address,
+                       help="websockets open at once from one address "
+                            "(RENCONTRE_CONNECTIONS_PER_ADDRESS)")
     serve.add_argument("--max-frame", type=int, default=defaults.max_frame,
                        help="largest accepted message in bytes (RENCONTRE_MAX_FRAME)")
     serve.add_argument("--send-limit", type=int, default=defaults.send_limit,
@@ -83,6 +87,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
                     allowed_origins=tuple(o.rstrip("/") for o in args.allowed_origins),
                     trusted_proxies=check_networks(tuple(args.trusted_proxies),
                                                    "--trusted-proxy"),
+                    connections_per_address=args.connections_per_address,
                     max_frame=args.max_frame, send_limit=args.send_limit,
                     log_format=args.log_format, metrics_token=args.metrics_token,
                     metrics_port=args.metrics_port,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rencontre.engine.messages import Actor
+from rencontre.server.limits import Bucket
 
 
 @dataclass(eq=False, slots=True)
@@ -32,6 +33,8 @@ class Connection:
     # Idempotency keys of a connection not signed in: its own namespace, made on first use.
     anonymous: str | None = None
     kernel_buffer: int = 0  # bytes the socket's send buffer holds at most (counted in the limit)
+    address: str = ""  # the client's, as the limits count it
+    bucket: Bucket | None = None  # its message budget (server/limits.py), from its first message
     visible: bool = True  # the page says so with every heartbeat (online presence)
     # Commands being answered. Most clients are idle: no set until the first command.
     _tasks: set[asyncio.Task[None]] | None = None

@@ -34,6 +34,7 @@ from rencontre.server.connection import Connection, bound_kernel_buffer
 from rencontre.server.frames import message_frame
 from rencontre.server.hub import Hub
 from rencontre.server.i18n import LANGUAGES, translate
+from rencontre.server.limits import Limits
 from rencontre.server.log import LogUnavailable
 from rencontre.server.presence import PresenceTracker
 from rencontre.server.security import origin_matches
@@ -71,8 +72,9 @@ def _room(data: dict[str, Any]) -> str:
 class Gateway:
     def __init__(self, hub: Hub, *, max_frame: int, send_limit: int,
                  allowed_origins: tuple[str, ...] = (), presence_grace: float = 60.0,
-                 public_url: str | None = None) -> None:
+                 public_url: str | None = None, limits: Limits | None = None) -> None:
         self.hub = hub
+        self.limits = limits or Limits()
         self.public_url = public_url.rstrip("/") if public_url else None
         self.max_frame = max_frame
         self.send_limit = send_limit
@@ -95,6 +97,17 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if not self.origin_allowed(request):
             raise web.HTTPForbidden(text="origin not allowed")
+        address = request.remote or "-"
+        if not self.limits.connect(address):
+            log.warning("connections from %s limited", address)
+            raise web.HTTPTooManyRequests(headers={"Retry-After": "30"},
+                                          text="too many connections from this address")
+        try:
+            return await self._serve(request, address)
+        finally:
+            self.limits.disconnect(address)
+
+    async def _serve(self, request: web.Request, address: str) -> web.StreamResponse:
         actor = actor_from_request(self.hub.state, request)
         limit = self.frame_limit(actor)
         # The hard limit sits above the frame limit so that an oversized message can
@@ -105,7 +118,8 @@ class Gateway:
         assert transport is not None
         connection = Connection(transport, self.send_limit, lang=request_language(request),
                                 actor=actor, max_frame=limit,
-                                kernel_buffer=bound_kernel_buffer(transport, self.send_limit))
+                                kernel_buffer=bound_kernel_buffer(transport, self.send_limit),
+                                address=address)
         self.hub.connect(connection)
         try:
             async for message in ws:
@@ -137,6 +151,10 @@ class Gateway:
             # names the command: its sender stops waiting instead of retrying.
             if too_large:
                 raise self.too_large(connection)
+            if connection.bucket is None:
+                connection.bucket = self.limits.new_bucket()
+            self.limits.message(connection.bucket,
+                                connection.actor.role if connection.actor else None)
             reply = await self.dispatch(connection, message)
         except Refusal as refusal:
             self.send_error(connection, message_id, refusal)
@@ -200,7 +218,7 @@ class Gateway:
         key = None
         if message.get("id") is not None:
             key = f"{actor.id if actor else self.anonymous_namespace(connection)}/{message['id']}"
-        return await self.hub.execute(type, data, actor, key)
+        return await self.limits.execute(self.hub, connection.address, type, data, actor, key)
 
     @staticmethod
     def anonymous_namespace(connection: Connection) -> str:
@@ -262,8 +280,10 @@ async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
         connection.lang = lang
     token = data.get("token")
     if token is not None:
+        gateway.limits.before_sign_in(connection.address)
         actor = actor_from_token(gateway.hub.state, token) if isinstance(token, str) else None
         if actor is None:
+            gateway.limits.failed_sign_in(connection.address, "auth.hello token")
             raise Refusal("auth.invalid-token", N_("This link or code is not valid any more."))
         gateway.presence.gone(connection)
         connection.actor = actor

@@ -75,6 +75,7 @@ class Settings:
     public_url                    ``RENCONTRE_PUBLIC_URL``     ``http://host:port``
     allowed_origins               ``RENCONTRE_ALLOWED_ORIGINS``  (own origin only)
     trusted_proxies               ``RENCONTRE_TRUSTED_PROXIES``  (none)
+    connections_per_address       ``RENCONTRE_CONNECTIONS_PER_ADDRESS``  ``1000``
     max_frame                     ``RENCONTRE_MAX_FRAME``      ``65536`` bytes
     send_limit                    ``RENCONTRE_SEND_LIMIT``     ``1048576`` bytes
     log_format                    ``RENCONTRE_LOG_FORMAT``     ``text`` (or ``json``)
@@ -99,6 +100,8 @@ class Settings:
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     # Reverse proxies whose Forwarded / X-Forwarded-Proto / X-Forwarded-For are believed.
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
+    # Websockets open at once from one address (a venue's NAT counts as one: raise it there).
+    connections_per_address: int = 1000
     max_frame: int = 64 * 1024
     send_limit: int = 1024 * 1024
     log_format: str = "text"
@@ -125,6 +128,8 @@ class Settings:
             allowed_origins=_csv(env.get("RENCONTRE_ALLOWED_ORIGINS")),
             trusted_proxies=check_networks(_csv(env.get("RENCONTRE_TRUSTED_PROXIES")),
                                            "RENCONTRE_TRUSTED_PROXIES"),
+            connections_per_address=_int(env, "RENCONTRE_CONNECTIONS_PER_ADDRESS",
+                                         cls.connections_per_address),
             max_frame=_int(env, "RENCONTRE_MAX_FRAME", cls.max_frame),
             send_limit=_int(env, "RENCONTRE_SEND_LIMIT", cls.send_limit),
             log_format=_choice(env, "RENCONTRE_LOG_FORMAT", cls.log_format, LOG_FORMATS),

@@ -24,6 +24,7 @@ from rencontre.server.i18n import (
     zone_city,
     zone_place,
 )
+from rencontre.server.limits import LIMITS
 from rencontre.server.log import LogUnavailable
 from rencontre.server.security import socket_sources
 from rencontre.server.settings import Settings
@@ -131,8 +132,15 @@ async def home(request: web.Request) -> web.Response:
 @routes.get("/a/{token}")
 async def personal_link(request: web.Request) -> web.Response:
     """An attendee's personal link: sign in on this device, then go to the event."""
+    limits = request.app[LIMITS]
+    try:
+        limits.before_sign_in(_address(request))
+    except Refusal as refusal:
+        return _limited(render(request, "join.html", status=429, invalid_link=True,
+                               guests=_guests_allowed(request)), refusal.params)
     actor = actor_from_token(request.app[HUB].state, request.match_info["token"])
     if actor is None:
+        limits.failed_sign_in(_address(request), "personal link")
         return render(request, "join.html", status=403, invalid_link=True,
                       guests=_guests_allowed(request))
     state = request.app[HUB].state
@@ -181,17 +189,35 @@ async def join(request: web.Request) -> web.Response:
     next_page = _next_page(form.get("next"))
     outcome = await _execute(request, "access.guest-join", {"name": str(form.get("name", ""))})
     if not outcome["ok"]:
-        return render(request, "join.html", status=400, guests=_guests_allowed(request),
-                      error=_error(request, outcome), next_page=next_page)
+        return _refused(render(request, "join.html", status=400, guests=_guests_allowed(request),
+                               error=_error(request, outcome), next_page=next_page), outcome)
     response = redirect(next_page)
     set_token_cookie(response, request, outcome["result"]["token"])
     raise response
 
 
+def _address(request: web.Request) -> str:
+    return request.remote or "-"
+
+
+def _limited(response: web.Response, params: dict[str, Any]) -> web.Response:
+    response.set_status(429)
+    response.headers["Retry-After"] = str(params["retry_after"])
+    return response
+
+
+def _refused(response: web.Response, outcome: dict[str, Any]) -> web.Response:
+    """A page answering a refused form: 429 with ``Retry-After`` when a limit refused it."""
+    if outcome.get("code") == "rate.limited":
+        return _limited(response, outcome["params"])
+    return response
+
+
 async def _execute(request: web.Request, type: str, data: dict[str, Any],
                    actor: Actor | None = None) -> dict[str, Any]:
     try:
-        return await request.app[HUB].execute(type, data, actor)
+        return await request.app[LIMITS].execute(request.app[HUB], _address(request), type,
+                                                 data, actor)
     except Refusal as refusal:
         return refusal.to_outcome()
     except LogUnavailable:
@@ -223,9 +249,16 @@ async def moderator_login_form(request: web.Request) -> web.Response:
 @routes.post("/moderator/login")
 async def moderator_login(request: web.Request) -> web.Response:
     form = await request.post()
+    limits = request.app[LIMITS]
+    try:
+        limits.before_sign_in(_address(request))
+    except Refusal as refusal:
+        return _limited(render(request, "login.html", limited=translate(
+            request_language(request), refusal.message, refusal.params)), refusal.params)
     token = str(form.get("token", "")).strip()
     actor = actor_from_token(request.app[HUB].state, token)
     if not is_staff(actor):
+        limits.failed_sign_in(_address(request), "moderator sign-in")
         return render(request, "login.html", status=403, error=True)
     response = redirect("/moderator")
     set_token_cookie(response, request, token)
@@ -256,8 +289,8 @@ async def kiosk_pair(request: web.Request) -> web.Response:
     # A signing station is a kiosk too, paired from its own page.
     next_page = "/signing" if form.get("next") == "/signing" else "/kiosk"
     if not outcome["ok"]:
-        return render(request, "kiosk_pair.html", status=400, error=_error(request, outcome),
-                      next_page=next_page)
+        return _refused(render(request, "kiosk_pair.html", status=400,
+                               error=_error(request, outcome), next_page=next_page), outcome)
     response = redirect(next_page)
     set_token_cookie(response, request, outcome["result"]["token"])
     raise response
