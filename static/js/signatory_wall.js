@@ -8,11 +8,14 @@ import { clock, t, viewerZone } from "./i18n.js";
 const MOMENT = 8000; // ms a new signature stays in the spotlight
 
 export class Wall extends EventTarget {
-  // root: the section of _signatory_wall.html; stage: show only once signing has opened.
-  constructor(socket, root, { stage = false } = {}) {
+  // root: the section of _signatory_wall.html. With stage, the wall shows only while signing
+  // is open and for `linger` ms after it closes (the stage then goes back to its session).
+  constructor(socket, root, { stage = false, linger = Infinity } = {}) {
     super();
+    this.socket = socket;
     this.root = root;
     this.stage = stage;
+    this.linger = linger;
     this.declaration = null;
     const q = (id) => root.querySelector(`#${id}`);
     this.count = q("wall-count");
@@ -67,7 +70,13 @@ export class Wall extends EventTarget {
 
   draw() {
     const d = this.declaration;
-    const visible = d.current !== null && (!this.stage || d.open || d.opened_at !== null);
+    clearTimeout(this.lingering);
+    let visible = d.current !== null && (!this.stage || d.open || d.opened_at !== null);
+    if (visible && this.stage && !d.open && d.closed_at !== null) {
+      const left = d.closed_at * 1000 + this.linger - this.socket.now;
+      visible = left > 0;
+      if (visible && Number.isFinite(left)) this.lingering = setTimeout(() => this.draw(), left);
+    }
     this.root.hidden = !visible;
     this.dispatchEvent(new CustomEvent("visibility", { detail: visible }));
     this.dispatchEvent(new CustomEvent("change", { detail: d }));

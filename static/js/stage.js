@@ -31,8 +31,8 @@ const polls = new PollRoom(socket, null);
 const reactionCounts = new ReactionCounts(socket, null);
 const burst = new Burst(document.getElementById("stage-burst"));
 reactionCounts.addEventListener("change", (e) => burst.add(e.detail));
-// Once signing has opened, the signatory wall takes the screen.
-new Wall(socket, document.getElementById("signatory-wall"), { stage: true })
+// While signing is open, and a quarter of an hour after, the signatory wall takes the screen.
+new Wall(socket, document.getElementById("signatory-wall"), { stage: true, linger: 15 * 60_000 })
   .addEventListener("visibility", (event) => {
     screen.dataset.wall = event.detail ? "on" : "off";
   });

@@ -20,6 +20,10 @@ async def test_organisers_open_withdraw_and_publish_a_new_version(start_server, 
     server = start_server()
     camila = await Client.connect(server.ws_url,
                                   server.links["Signatory (Camila Torres)"].rsplit("/a/", 1)[1])
+    stage = await new_page()
+    await stage.goto(f"{server.url}/stage/plenaria")
+    await connected(stage)
+    await expect(stage.locator("#signatory-wall")).to_be_hidden()
     page = await new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     await sign_in_organiser(page, server)
@@ -69,5 +73,12 @@ async def test_organisers_open_withdraw_and_publish_a_new_version(start_server, 
     refused = await camila.send("declaration.sign", {"version": 1, "language": "es",
                                                      "confirm": True})
     assert refused["code"] == "declaration.version-changed"
+
+    # Closing signing: the stage keeps the final wall a while, then goes back to its session.
+    await expect(stage.locator("#stage")).to_have_attribute("data-wall", "on")
+    await panel.get_by_role("button", name="Close signing").click()
+    await expect(stage.locator("#wall-count")).to_have_text(
+        "0 of 12 delegations have signed version 2. Signing is closed.")
+    await expect(stage.locator("#stage")).to_have_attribute("data-wall", "on")
     await camila.close()
     assert not page_errors, page_errors
