@@ -1,5 +1,5 @@
 // Organiser panel: publish versions of the declaration, open and close signing, and
-// withdraw a signature with a reason.
+// withdraw a signature with a reason. The moderators' panel has the signatures only.
 
 import { clock, t, viewerZone } from "./i18n.js";
 
@@ -43,7 +43,7 @@ export function mountDeclaration(socket) {
         (declaration.open ? t("Signing is open.") : t("Signing is closed.")) + " · " +
         t("{count} of {total} delegations have signed version {version}.", {
           count: standing.length, total: declaration.delegations, version: declaration.current }));
-    $("dec-open").textContent = declaration.open ? t("Close signing") : t("Open signing");
+    if ($("dec-open")) $("dec-open").textContent = declaration.open ? t("Close signing") : t("Open signing");
     $("dec-signatures").replaceChildren(...declaration.signatures.map(drawSignature));
   }
 
@@ -87,7 +87,7 @@ export function mountDeclaration(socket) {
     return li;
   }
 
-  $("dec-open").addEventListener("click", async () => {
+  $("dec-open")?.addEventListener("click", async () => {
     const button = $("dec-open");
     button.disabled = true;
     try {
@@ -101,7 +101,7 @@ export function mountDeclaration(socket) {
   });
 
   const form = $("dec-form");
-  form.addEventListener("submit", async (event) => {
+  form?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const title = {};
     const text = {};

@@ -1,6 +1,7 @@
 // Control panel: announcements to everyone or to one session's room.
 
 import { AnnouncementList } from "./announcements.js";
+import { mountDeclaration } from "./declaration_panel.js";
 import { clock, day, localized, showConnection, t } from "./i18n.js";
 import { Socket } from "./socket.js";
 
@@ -15,6 +16,7 @@ const posted = new AnnouncementList(document.getElementById("posted"), socket, {
 });
 
 showConnection(socket, document.getElementById("conn"));
+if (document.getElementById("declaration-panel")) mountDeclaration(socket);
 
 socket.addEventListener("snapshot", (event) => {
   const { programme } = event.detail;

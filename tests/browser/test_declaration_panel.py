@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.pages import connected, sign_in_organiser
+from tests.browser.pages import connected, sign_in_moderator, sign_in_organiser
 from tests.integration.wsclient import Client
 
 pytestmark = pytest.mark.browser
@@ -82,3 +82,31 @@ async def test_organisers_open_withdraw_and_publish_a_new_version(start_server, 
     await expect(stage.locator("#stage")).to_have_attribute("data-wall", "on")
     await camila.close()
     assert not page_errors, page_errors
+
+
+async def test_a_moderator_withdraws_a_signature_from_the_control_panel(
+        start_server, new_page, page_errors) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("declaration.open", {"open": True})
+    camila = await Client.connect(server.ws_url,
+                                  server.links["Signatory (Camila Torres)"].rsplit("/a/", 1)[1])
+    await camila.call("declaration.sign", {"version": 1, "language": "es", "confirm": True})
+    page = await new_page()
+    await sign_in_moderator(page, server)
+    panel = page.locator("#declaration-panel")
+    # Publishing and opening are the organisers'.
+    await expect(panel.get_by_role("button", name="Close signing")).to_have_count(0)
+    await expect(panel.locator("#dec-form")).to_have_count(0)
+    signature = panel.locator("#dec-signatures > li")
+    await signature.get_by_label("Reason for withdrawing the signature of Montevideo").fill(
+        "Signed for the wrong city")
+    await signature.get_by_role("button", name="Withdraw").click()
+    await expect(signature).to_contain_text("Withdrawn: Signed for the wrong city")
+    await close_all(organiser, camila)
+    assert not page_errors, page_errors
+
+
+async def close_all(*clients: Client) -> None:
+    for client in clients:
+        await client.close()
