@@ -67,6 +67,7 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
   document.addEventListener("securitypolicyviolation", (e) => {
     if (playing && playing.channel && e.blockedURI &&
         playing.channel.url.startsWith(new URL(e.blockedURI, location.href).origin)) {
+      playing.blocked = true; // retrying cannot help: only a reload brings the new policy
       say(t("This channel plays from an address new to this page: reload the page to play it."), true);
     }
   });
@@ -183,7 +184,8 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
     stage.replaceChildren();
     stage.dataset.kind = channel ? channel.kind : "";
     if (!channel) return;
-    playing = { key: channelKey(channel), channel, media: null, hls: null, interrupted: false };
+    playing = { key: channelKey(channel), channel, media: null, hls: null, interrupted: false,
+                blocked: false };
     if (channel.on_air !== "live") {
       stage.append(note(channel.on_air === "ended" ? t("This channel has ended.")
         : t("This channel is not on air yet.")));
@@ -226,6 +228,21 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
     stage.append(media);
     if (media.canPlayType(HLS_TYPE)) {
       media.src = channel.url;
+      // The browser's own player gives up on a network error: try the address again.
+      media.addEventListener("error", () => {
+        if (playing !== mine || mine.blocked) return;
+        mine.interrupted = true;
+        say(t("The stream is interrupted. Trying again…"));
+        setTimeout(() => {
+          if (playing !== mine || mine.blocked) return;
+          media.src = channel.url;
+          media.play().catch(() => {});
+        }, RETRY_MS);
+      });
+      media.addEventListener("playing", () => {
+        if (mine.interrupted) status.replaceChildren();
+        mine.interrupted = false;
+      });
     } else {
       let Hls;
       try {
@@ -242,11 +259,17 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
       mine.hls = hls;
       media.addEventListener("play", () => hls.loadSource(channel.url), { once: true });
       hls.on(Hls.Events.ERROR, (_, data) => {
-        if (!data.fatal || playing !== mine) return;
+        if (!data.fatal || playing !== mine || mine.blocked) return;
         mine.interrupted = true;
         say(t("The stream is interrupted. Trying again…"));
-        if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
-        else setTimeout(() => { if (playing === mine) hls.startLoad(); }, RETRY_MS);
+        if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+          hls.recoverMediaError();
+          return;
+        }
+        // No playlist yet (the encoder starts late): ask for it again; else resume loading.
+        const again = data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR
+          ? () => hls.loadSource(channel.url) : () => hls.startLoad();
+        setTimeout(() => { if (playing === mine) again(); }, RETRY_MS);
       });
       hls.on(Hls.Events.FRAG_BUFFERED, () => {
         if (mine.interrupted) status.replaceChildren();

@@ -219,3 +219,29 @@ async def test_the_replay_plays_in_the_page_once_the_session_has_ended(
         "() => document.querySelector('#player video').currentSrc.length > 0")
     await organiser.close()
     assert not page_errors, page_errors
+
+
+@pytest.mark.parametrize("player", ["native", "hls.js"])
+async def test_a_stream_that_starts_late_plays_once_its_playlist_appears(
+        player, start_server, new_page, page_errors, hls) -> None:
+    server = start_server()
+    late = f"late-{player.replace('.', '')}"
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("stream.set", {"session": SESSION, "stream": {
+        "channels": [hls.playlist(late)]}})
+    await organiser.close()
+    page = await new_page()
+    if player == "hls.js":
+        await page.context.add_init_script(NO_NATIVE_HLS)
+    await page.goto(f"{server.url}/a/{server.attendee_token}")
+    await page.goto(f"{server.url}/live/{SESSION}")
+    await connected(page)
+    status = page.locator("#player .player-status")
+    await page.locator("#player video").evaluate("m => { m.play().catch(() => {}); }")
+    await expect(status).to_have_text("The stream is interrupted. Trying again…")
+    # The encoder starts: the playlist appears, and the page plays it without a click.
+    (hls.directory / f"{late}.m3u8").write_bytes((hls.directory / "floor.m3u8").read_bytes())
+    await advances(page, "#player video")
+    await expect(status).to_have_text("")
+    # The missing playlist's 404s are the browser's console errors; nothing else is.
+    assert all("404" in e or "Failed to load" in e for e in page_errors), page_errors
