@@ -4,7 +4,9 @@ altered copy does not."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import urllib.request
 
 from rencontre.cities.record import check_record
 from rencontre.server.cli import main
@@ -128,3 +130,36 @@ async def test_a_restarted_demo_prints_a_new_signatory_link_and_the_old_one_stop
     stranger = await Client.connect(second.ws_url)
     assert (await stranger.send("auth.hello", {"token": old}))["code"] == "auth.invalid-token"
     await close(camila, stranger)
+
+
+async def test_two_stations_on_two_processes_sign_for_one_city_once(start_server, redis_url):
+    first, second = start_server(redis=redis_url), start_server(redis=redis_url)
+    organiser = await Client.connect(first.ws_url, first.organiser_token)
+    await organiser.call("delegation.import", {"people": [
+        {"name": "Ana Peña", "delegation": "Puebla", "country": "MX", "signatory": True,
+         "badge": "PUE-1"},
+        {"name": "Luis Ortega", "delegation": "Puebla", "signatory": True, "badge": "PUE-2"}]})
+    await organiser.call("declaration.open", {"open": True})
+    stations = [await pair(process.ws_url, organiser, f"Station {n}")
+                for n, process in enumerate((first, second))]
+    # Puebla's two signatories sign at once, at stations on two processes.
+    replies = await asyncio.gather(*(station.send("declaration.sign", {
+        "badge": badge, "version": 1, "language": "es", "confirm": True})
+        for station, badge in zip(stations, ("PUE-1", "PUE-2"), strict=True)))
+    assert sorted(r["type"] for r in replies) == ["error", "reply"]
+    refused = next(r for r in replies if r["type"] == "error")
+    assert refused["code"] == "declaration.already-signed"
+    # Both processes follow the same log to the same record (the other one may lag a moment).
+    async with asyncio.timeout(10):
+        while True:
+            records = [await asyncio.to_thread(read_record, p.url) for p in (first, second)]
+            if records[0]["head"] == records[1]["head"]:
+                break
+            await asyncio.sleep(0.1)
+    assert [link["kind"] for link in records[0]["links"]].count("signature") == 1
+    await close(organiser, *stations)
+
+
+def read_record(url: str) -> dict:
+    with urllib.request.urlopen(f"{url}/declaration/record.json") as response:
+        return json.load(response)
