@@ -90,7 +90,8 @@ def create(state: EventState, cmd: Command) -> Decision:
                                         else "en")
     options = [_texts(option, language) for option in data.get("options") or []]
     if kind in WITH_OPTIONS and len(options) < 2:
-        raise Refusal("request.invalid", N_("Field “{field}” must be a list of {min} to {max} texts."),
+        raise Refusal("request.invalid",
+                      N_("Field “{field}” must be a list of {min} to {max} texts."),
                       field="options", min=2, max=MAX_OPTIONS)
     if kind not in WITH_OPTIONS:
         options = []
@@ -223,7 +224,8 @@ def vote(state: EventState, cmd: Command) -> Decision:
         return Decision([], result)
     return Decision([Event("poll.voted", {
         "poll": poll.id, "voter": voter, "principal": actor.id, "name": name,
-        "by": actor.name, "ballot": list(ballot), "previous": list(previous), "new_words": new_words})], result)
+        "by": actor.name, "ballot": list(ballot), "previous": list(previous),
+        "new_words": new_words})], result)
 
 
 # -- applying and publishing -------------------------------------------------------------------
