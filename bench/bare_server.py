@@ -273,8 +273,30 @@ class Bare:
             members.discard(ws)
 
 
+# The least a live page can be (bench/page_load.py): its script inline, one websocket, one
+# hello; then it says it is connected and enables its ask form.
+BARE_LIVE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Live</title></head>
+<body><p id="conn" data-state="connecting">Connecting</p>
+<form><fieldset id="ask-fields" disabled><textarea></textarea><button>Send</button></fieldset></form>
+<script>
+const ws = new WebSocket(`ws://${location.host}/`);
+ws.onopen = () => ws.send(JSON.stringify({type: "auth.hello", id: "h", data: {}}));
+ws.onmessage = (event) => {
+  if (JSON.parse(event.data).id !== "h") return;
+  document.getElementById("conn").dataset.state = "connected";
+  document.getElementById("ask-fields").disabled = false;
+};
+</script></body></html>"""
+
+
 def health(connection: ServerConnection, request: Request) -> Response | None:
-    """Answer ``GET /healthz`` like Rencontre does, so the harness can wait for readiness."""
+    """Answer ``GET /healthz`` like Rencontre does, so the harness can wait for readiness;
+    and ``GET /bare-live``, the bare live page."""
+    if request.path == "/bare-live":
+        return Response(HTTPStatus.OK.value, "OK",
+                        Headers([("Content-Type", "text/html; charset=utf-8"),
+                                 ("Content-Length", str(len(BARE_LIVE)))]), BARE_LIVE)
     if request.path != "/healthz":
         return None
     body = b'{"status":"ok","backend":"bare"}'

@@ -46,7 +46,6 @@ let me = null;
 let helloDone = false;
 let rooms = new Map();
 let sortBy = sessionStorage.getItem("qa-sort") === "time" ? "time" : "votes";
-let joined = false;
 let retryUntil = 0;
 let sending = false;
 let retryTimer = null;
@@ -111,13 +110,9 @@ socket.addEventListener("snapshot", (event) => {
 socket.addEventListener("schedule.loaded", (event) => {
   rooms = new Map(event.detail.programme.rooms.map((r) => [r.id, r]));
 });
-// Join once connected; the socket joins again by itself after a reconnect.
-socket.addEventListener("state", (event) => {
-  if (event.detail === "connected" && !joined) {
-    joined = true;
-    socket.join(sessionId).catch((error) => showStatus(errorText(error), true));
-  }
-});
+// The room is joined with every connection, in the same round trip as the hello.
+socket.follow(sessionId);
+socket.addEventListener("failed", (event) => showStatus(errorText(event.detail), true));
 
 room.addEventListener("change", (event) => {
   const { kind, question, appeared } = event.detail;

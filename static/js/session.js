@@ -16,12 +16,7 @@ const banner = new ChangeBanner();
 // The event's announcements and this session's room's: the room is watched, not joined,
 // so that reading about a session does not count as attending it.
 mountAnnouncements(socket, { accept: (a) => !a.room || a.room === id });
-let watching = false;
-socket.addEventListener("state", (e) => {
-  if (e.detail !== "connected" || watching) return;
-  watching = true;
-  socket.join(id, { watch: true }).catch(() => { watching = false; });
-});
+socket.follow(id, { watch: true });
 
 showConnection(socket, document.getElementById("conn"));
 if (article.dataset.color) article.style.setProperty("--track", article.dataset.color);

@@ -75,14 +75,31 @@ export class Socket extends EventTarget {
     clearInterval(this.pinger);
     this.pinger = setInterval(() => this.keepAlive(), PING_EVERY);
     try {
-      const snapshot = await this.call("auth.hello", { ...this.hello, visible: visible() });
+      // The rooms are joined in the same round trip as the hello (one round trip less on
+      // a slow network); their snapshots are applied after the event's.
+      let helloDone;
+      const hello = this.call("auth.hello", { ...this.hello, visible: visible() });
+      this.helloDone = new Promise((resolve) => { helloDone = resolve; });
+      const joins = [...this.rooms.keys()].map((room) => this.join(room, this.joinOptions.get(room)));
+      let snapshot;
+      try {
+        snapshot = await hello;
+      } finally {
+        helloDone();
+      }
       this.attempt = 0;
       this.eventSeq = snapshot.seq;
       this.clockOffset = snapshot.time * 1000 - Date.now();
       this.dispatchEvent(new CustomEvent("snapshot", { detail: snapshot }));
-      for (const room of this.rooms.keys()) await this.join(room, this.joinOptions.get(room));
+      for (const result of await Promise.allSettled(joins)) {
+        if (result.status === "rejected") {
+          this.dispatchEvent(new CustomEvent("failed", { detail: result.reason }));
+        }
+      }
+      // Commands not yet answered (from before a reconnect, or sent meanwhile) go now.
+      const unanswered = [...this.pending.values()].filter((item) => !LOCAL.has(item.message.type));
+      for (const item of unanswered) this.transmit(item.message);
       this.setState("connected");
-      for (const item of this.pending.values()) this.transmit(item.message);
     } catch (error) {
       this.dispatchEvent(new CustomEvent("failed", { detail: error }));
     }
@@ -181,9 +198,16 @@ export class Socket extends EventTarget {
     this.rooms.set(room, Infinity);
     this.joinOptions.set(room, options);
     const snapshot = await this.call("room.join", { ...options, room });
+    if (this.helloDone) await this.helloDone; // the event's snapshot first
     this.rooms.set(room, snapshot.seq);
     this.dispatchEvent(new CustomEvent("room", { detail: snapshot }));
     return snapshot;
+  }
+
+  // Join ``room`` with every connection, from the first: its join goes out with the hello.
+  follow(room, options = {}) {
+    this.rooms.set(room, Infinity);
+    this.joinOptions.set(room, options);
   }
 
   leave(room) {

@@ -19,8 +19,8 @@ async def test_pages_link_versioned_files_that_are_cached_for_a_year(app_client)
     text = await live_page(app_client)
     script = re.search(r'<script type="module" src="(/static/v-[0-9a-f]+/js/live\.js)">', text)
     assert script, "the live page's script has a versioned address"
-    style = re.search(r'href="(/static/v-[0-9a-f]+/css/qa\.css)"', text)
-    assert style
+    style = re.search(r'href="(/static/v-[0-9a-f]+/styles/app\+qa[^"]*\.css)"', text)
+    assert style, "the live page's styles have a versioned address"
     response = await app_client.get(script.group(1))
     assert response.status == 200
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -69,7 +69,6 @@ async def test_a_page_preloads_every_module_its_script_imports(app_client) -> No
                                text))
     # live.js imports these directly, and qa.js / polls_live.js import further ones.
     assert {"js/i18n.js", "js/qa.js", "js/socket.js", "js/polls_live.js"} <= preloaded
-    assert "js/live.js" not in preloaded
 
 
 async def test_no_file_outside_static_is_served(app_client) -> None:
@@ -77,3 +76,30 @@ async def test_no_file_outside_static_is_served(app_client) -> None:
                  "/static/js/nope.js", "/static/v-abc/../../pyproject.toml"):
         response = await app_client.get(path)
         assert response.status == 404, path
+
+
+async def test_a_page_gets_its_styles_in_one_request(app_client) -> None:
+    text = await live_page(app_client)
+    links = re.findall(r'<link rel="stylesheet" href="([^"]+)">', text)
+    assert len(links) == 1, links
+    response = await app_client.get(links[0])
+    assert response.status == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["Content-Type"].startswith("text/css")
+    body = await response.text()
+    for name in ("app", "qa", "polls"):
+        assert (STATIC / f"css/{name}.css").read_text() in body, name
+    assert body.index(".stage-screen") > body.index(".skip")  # app.css first, then qa.css
+    assert (await app_client.get("/static/styles/app+nope.css")).status == 404
+    assert (await app_client.get("/static/styles/app+..%2Fjs%2Flive.css")).status == 404
+
+
+async def test_pages_are_gzipped_and_load_their_modules_from_the_head(app_client) -> None:
+    response = await app_client.get("/live/s01", cookies={
+        "rencontre_token": app_client.tokens["attendee"]}, headers={"Accept-Encoding": "gzip"},
+        auto_decompress=False)
+    assert response.headers["Content-Encoding"] == "gzip"
+    text = gzip.decompress(await response.read()).decode()
+    head = text[:text.index("</head>")]
+    assert re.search(r'<link rel="modulepreload" href="/static/v-[0-9a-f]+/js/live\.js">', head)
+    assert re.search(r'<link rel="modulepreload" href="/static/v-[0-9a-f]+/js/socket\.js">', head)
