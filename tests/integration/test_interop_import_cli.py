@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from aiohttp import FormData
 
 from rencontre.schedule.formats import ImportProblems, Problem, load
 from tests.integration.test_import_cli import SAMPLES, log_length
+from tests.integration.wsclient import Client
 from tests.support import ROOT
 
 REAL = {"36c3-merged.xml": 1347, "pretalx-rc3.json": 48, "linux-conf-au-2020.ics": 245,
@@ -99,3 +101,37 @@ async def test_the_organiser_upload_has_a_lenient_checkbox(app_client) -> None:
     assert "17 entrées ont été omises ou réparées\u202f:" in page
     assert page.count("pas de LOCATION (omise)") == 17
     assert len(app_client.hub.state.programme.sessions) == 245
+
+
+async def test_a_csv_merge_in_spanish_is_a_programme_change_pushed_live(app_client) -> None:
+    """Rooms named in another language are the event's rooms; each changed session gets its
+    line in the change log and a push, like a live change."""
+    organiser = {"rencontre_token": app_client.tokens["Organiser"]}
+    watcher = await Client.connect(str(app_client.make_url("/ws")).replace("http", "ws", 1),
+                                   app_client.tokens["Moderator panel"])
+    state = app_client.hub.state
+    rooms, before = dict(state.programme.rooms), state.programme.sessions["s02"]
+    exported = (await (await app_client.get("/schedule.csv?lang=es")).read()).decode("utf-8-sig")
+    assert "Sala plenaria Teatro" in exported  # rooms by their Spanish names
+    start = before.start.astimezone(state.programme.event.zone)
+    end = before.end.astimezone(state.programme.event.zone)
+    def times(shift: timedelta) -> str:
+        return ",".join((moment + shift).isoformat(timespec="minutes") for moment in (start, end))
+
+    moved = exported.replace(f"s02,{before.guid},{times(timedelta())}",
+                             f"s02,{before.guid},{times(timedelta(minutes=10))}")
+    assert moved != exported
+    form = FormData()
+    form.add_field("file", moved.encode(), filename="programa.csv", content_type="text/csv")
+    form.add_field("mode", "merge")
+    response = await app_client.post("/organiser/import", cookies=organiser, data=form)
+    assert response.status == 200, await response.text()
+    assert (await watcher.push("schedule.loaded"))["programme"]
+    change = (await watcher.push("session.changed"))["change"]
+    assert (change["kind"], change["session"], change["minutes"]) == ("delayed", "s02", 10)
+    assert change["source"] == "import"
+    assert state.programme.rooms.keys() == rooms.keys(), "no room created twice"
+    assert state.programme.rooms["plenaria"].name == rooms["plenaria"].name
+    assert state.programme.sessions["s02"].start == before.start + timedelta(minutes=10)
+    assert state.changes[-1].session == "s02"
+    await watcher.close()
