@@ -200,6 +200,11 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
   // The ranking being made, with a button to move each option up or down.
   function drawOrder(node, poll) {
     const list = node.querySelector(".poll-order");
+    // Drawn again only when the order changed: a list rebuilt under a finger at every tick
+    // would swallow the tap.
+    const drawn = node.order.join(" ");
+    if (list.dataset.drawn === drawn) return;
+    list.dataset.drawn = drawn;
     const moving = node.contains(document.activeElement) ? document.activeElement.dataset : {};
     list.replaceChildren(...node.order.map((option, place) => {
       const text = pollText(poll.options[option], poll);

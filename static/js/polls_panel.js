@@ -229,29 +229,33 @@ export function mountPollPanel(socket, sessionId, { send, say, beforeStage = () 
             t("Waiting for moderation ({count})", { count: pending.length }));
     box.querySelector("[data-action=approve-all]").hidden = !pending.some((item) => !item.filtered);
     const key = words ? "key" : "id";
-    const focused = box.contains(document.activeElement) ? document.activeElement.dataset : null;
-    box.querySelector(".poll-waiting").replaceChildren(...waiting.map((item) => {
-      const text = words ? `${item.text} (${item.count})` : item.text;
-      const marks = [];
-      if (item.filtered) marks.push(mark(t("Caught by the word filter"), "filtered"));
-      if (item.status === "dismissed") marks.push(mark(t("Dismissed"), "dismissed"));
-      return el("li", { className: `poll-entry ${item.status}`, dataset: { entry: item[key] } },
-        el("span", { className: "poll-entry-text", text }),
-        words ? "" : el("span", { className: "poll-entry-by", text: ` — ${item.name}` }),
-        " ", ...marks,
-        el("span", { className: "poll-entry-actions" },
-          button(t("Approve"), "approve", "ok", { entry: item[key] }),
-          item.status === "dismissed" ? "" : button(t("Dismiss"), "dismiss", "bad", { entry: item[key] })));
-    }));
-    // The list is drawn again with each tick: the focus stays on the same button, or the
-    // next entry's once an entry has left the list.
-    if (focused && focused.entry !== undefined) {
-      const buttons = [...box.querySelectorAll("button[data-entry]")];
-      const same = buttons.find((b) => b.dataset.entry === focused.entry
-        && b.dataset.action === focused.action);
-      const next = same || buttons.find((b) => b.dataset.action === focused.action) || buttons[0];
-      (next || box.closest(".poll-item").querySelector(".q-actions button:not([hidden])")).focus();
-    }
+    // Kept in place, buttons and all: the counts change with every tick, and a list drawn
+    // again under the pointer would swallow the moderator's click.
+    reconcile(box.querySelector(".poll-waiting"), waiting, (item) => item[key],
+              (item) => waitingItem(item[key], words), (li, item) => updateWaiting(li, item, words));
+  }
+
+  function waitingItem(entry, words) {
+    return el("li", { className: "poll-entry", dataset: { entry } },
+      el("span", { className: "poll-entry-text" }),
+      words ? "" : el("span", { className: "poll-entry-by" }),
+      " ",
+      el("span", { className: "poll-entry-marks" }),
+      el("span", { className: "poll-entry-actions" },
+        button(t("Approve"), "approve", "ok", { entry }),
+        button(t("Dismiss"), "dismiss", "bad", { entry })));
+  }
+
+  function updateWaiting(li, item, words) {
+    li.className = `poll-entry ${item.status}`;
+    setText(li.querySelector(".poll-entry-text"), words ? `${item.text} (${item.count})` : item.text);
+    if (!words) setText(li.querySelector(".poll-entry-by"), ` — ${item.name}`);
+    const marks = [];
+    if (item.filtered) marks.push(mark(t("Caught by the word filter"), "filtered"));
+    if (item.status === "dismissed") marks.push(mark(t("Dismissed"), "dismissed"));
+    const shown = li.querySelector(".poll-entry-marks");
+    if (shown.textContent !== marks.map((m) => m.textContent).join("")) shown.replaceChildren(...marks);
+    li.querySelector("[data-action=dismiss]").hidden = item.status === "dismissed";
   }
 
   async function act(action, id, entry) {
