@@ -260,3 +260,28 @@ async def test_a_word_cloud_shows_the_room_approved_words_only(app_client):
     snapshot = await watcher.call("room.join", {"room": SESSION})
     assert snapshot["polls"]["list"][0]["words"] == moderated["words"]
     await close(moderator, organiser, watcher, *voters)
+
+
+async def test_on_site_and_online_polls_follow_the_ledger_and_refuse_in_the_voters_language(
+        app_client):
+    organiser = await connect(app_client, "Organiser")
+    granted = await organiser.call("access.grant", {"role": "attendee", "name": "Inès"})
+    badge = (await organiser.call("attendance.register", {
+        "name": "Inès", "principal": granted["principal"]}))["badge"]
+    ines = await Client.connect(ws_url(app_client), granted["token"])
+    await ines.call("auth.hello", {"lang": "fr"})
+    on_site = await new_poll(organiser, audience="onsite")
+    error = await ines.send("poll.vote", {"poll": on_site, "choices": [0]})
+    assert error["code"] == "poll.not-in-audience"
+    assert error["message"] == ("Ce sondage est pour les personnes présentes\u202f: "
+                                "enregistrez-vous à l’accueil pour voter.")
+    assert (await ines.call("room.join", {"room": SESSION}))["polls"]["me"]["on_site"] is False
+    await organiser.call("checkin.scan", {"badge": badge})
+    assert (await ines.call("poll.vote", {"poll": on_site, "choices": [2]}))["ballot"] == [2]
+    assert (await ines.call("room.join", {"room": SESSION}))["polls"]["me"]["on_site"] is True
+    online = await new_poll(organiser, audience="online")
+    error = await ines.send("poll.vote", {"poll": online, "choices": [0]})
+    assert error["code"] == "poll.not-in-audience"
+    assert "en ligne" in error["message"]
+    assert app_client.hub.state.polls.by_id[on_site].counts == [0, 0, 1]
+    await close(organiser, ines)
