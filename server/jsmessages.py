@@ -423,6 +423,7 @@ JS_PLURALS = [
     Nn_("{count} vote", "{count} votes"),
     Nn_("{count} ballot", "{count} ballots"),
     Nn_("{count} point", "{count} points"),
+    Nn_("{count} person answered", "{count} people answered"),
     Nn_("{count} new question", "{count} new questions"),
     Nn_("{count} person found.", "{count} people found."),
     Nn_("The next session in {room} moves too.", "The next {count} sessions in {room} move too."),

@@ -44,6 +44,14 @@ export function ballotsText(total) {
   return tn("{count} ballot", "{count} ballots", total);
 }
 
+// How many took part: ballots, or the people who sent words or answers.
+export function totalText(poll, total = poll.total) {
+  if (poll.kind === "words" || poll.kind === "text") {
+    return tn("{count} person answered", "{count} people answered", total);
+  }
+  return ballotsText(total);
+}
+
 // Whether the viewer may see the figures (counts, words, answers) of this copy of the poll.
 export function hasCounts(poll) {
   return typeof poll.total === "number";

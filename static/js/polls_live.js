@@ -9,7 +9,7 @@
 import { lang, t } from "./i18n.js";
 import { drawChart, drawLeaderboard } from "./poll_charts.js";
 import {
-  audienceText, ballotsText, hasBallot, hasCounts, PollRoom, pollText, quizScore, setText,
+  audienceText, hasBallot, hasCounts, PollRoom, pollText, quizScore, setText, totalText,
 } from "./polls.js";
 import { el, errorText, reconcile } from "./qa.js";
 
@@ -331,7 +331,7 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
     chart.hidden = !counted;
     later.hidden = counted;
     setText(later, t("Results will be shown when the poll closes."));
-    setText(node.querySelector(".poll-total"), counted ? ballotsText(poll.total) : "");
+    setText(node.querySelector(".poll-total"), counted ? totalText(poll) : "");
     if (counted) drawChart(chart, poll, { chosen: voted ? mine : [] });
   }
 
@@ -410,7 +410,7 @@ export function mountLivePolls(socket, sessionId, { mayVote }) {
     setText(li.querySelector(".poll-question"), pollText(poll.question, poll));
     const counted = hasCounts(poll);
     setText(li.querySelector(".poll-total"), counted
-      ? `${t("Final results")} · ${ballotsText(poll.total)}` : "");
+      ? `${t("Final results")} · ${totalText(poll)}` : "");
     const mine = polls.mine.get(poll.id) || [];
     const verdict = li.querySelector(".poll-verdict");
     let text = "";

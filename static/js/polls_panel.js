@@ -7,7 +7,7 @@
 
 import { lang, t } from "./i18n.js";
 import { drawChart } from "./poll_charts.js";
-import { audienceText, ballotsText, PollRoom, pollText, setText } from "./polls.js";
+import { audienceText, PollRoom, pollText, setText, totalText } from "./polls.js";
 import { el, reconcile } from "./qa.js";
 
 const MIN_OPTIONS = 2;
@@ -201,7 +201,7 @@ export function mountPollPanel(socket, sessionId, { send, say, beforeStage = () 
     const size = poll.kind === "rating" ? poll.scale : poll.options.length;
     const counts = poll.counts || Array(size).fill(0);
     const total = typeof poll.total === "number" ? poll.total : 0;
-    setText(li.querySelector(".poll-total"), ballotsText(total));
+    setText(li.querySelector(".poll-total"), totalText(poll, total));
     drawChart(li.querySelector(".poll-chart"), { ...poll, counts, total });
     drawModeration(li.querySelector(".poll-moderation"), poll);
     const show = (action, visible) => { li.querySelector(`.q-actions [data-action=${action}]`).hidden = !visible; };

@@ -9,7 +9,7 @@ import { Burst, ReactionCounts } from "./reactions.js";
 import { clock, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
 import { drawChart, drawLeaderboard } from "./poll_charts.js";
-import { ballotsText, hasCounts, PollRoom, pollText } from "./polls.js";
+import { hasCounts, PollRoom, pollText, totalText } from "./polls.js";
 import { qrSvg } from "./qr.js";
 import { Wall } from "./signatory_wall.js";
 import { Socket } from "./socket.js";
@@ -253,7 +253,7 @@ function renderPoll(poll) {
   results.hidden = !counted;
   later.hidden = counted;
   later.textContent = counted ? "" : t("Results will be shown when the poll closes.");
-  pollFigure.querySelector(".stage-poll-total").textContent = counted ? ballotsText(poll.total) : "";
+  pollFigure.querySelector(".stage-poll-total").textContent = counted ? totalText(poll) : "";
   // The newest answers and the most sent words: what a hall can read from its seats.
   if (counted) drawChart(results, poll, { limit: poll.kind === "text" ? STAGE_ANSWERS : STAGE_WORDS });
   // A closed quiz: its answer is marked in the bars, the best scores of the session below.

@@ -226,6 +226,8 @@ async def test_open_answers_are_moderated_and_a_delegation_votes_once(
     await expect(form_a.locator(".poll-my-answer")).to_contain_text("Se muestra")
     await expect(form_b.locator(".poll-my-answer")).to_contain_text("Not shown")
     await expect(b.locator(".poll-answer")).to_have_text(["Más árboles en cada cuadra"])
+    await expect(figure.locator(".stage-poll-total")).to_have_text("2 people answered")
+    await expect(form_a.locator(".poll-total")).to_have_text("2 personas respondieron")
     await screenshot(stage, "poll-stage-answers")
 
     # -- one ballot per delegation: Beatriz is no delegate, Ana votes for Villa Prueba----------
