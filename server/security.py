@@ -90,7 +90,7 @@ def _forwarded(request: web.Request) -> tuple[str | None, str | None]:
     if forwarded:
         last = forwarded[-1]
         client = last.get("for")
-        return last.get("proto"), client.strip("[]") if client else None
+        return last.get("proto"), _without_port(client) if client else None
     proto = request.headers.get("X-Forwarded-Proto", "").split(",")[-1].strip() or None
     client = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip() or None
     return proto, client
@@ -112,6 +112,14 @@ def behind(networks: tuple[Network, ...]) -> Callable:
         return await handler(request.clone(**changes) if changes else request)
 
     return trusted_proxy
+
+
+def _without_port(node: str) -> str:
+    """``203.0.113.7:4711`` or ``[2001:db8::7]:4711`` (RFC 7239 node names) without the port."""
+    if node.startswith("["):
+        return node[1:].split("]", 1)[0]
+    host, colon, port = node.rpartition(":")
+    return host if colon and "." in host and port.isdigit() else node
 
 
 def _is_address(value: str) -> bool:

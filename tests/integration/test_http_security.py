@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from rencontre.server.app import AccessLogger, create_app
 from rencontre.server.cli import prepare_event
+from rencontre.server.limits import GUESTS
 from rencontre.server.settings import Settings
 from rencontre.server.views import HUB
 
@@ -118,13 +119,12 @@ async def test_pages_may_open_sockets_to_their_own_origin_only(app_client):
     assert page.headers["Referrer-Policy"] == "same-origin"
 
 
-async def serve(tmp_path, **settings) -> TestClient:
-    app = create_app(Settings(data=str(tmp_path / "data"), demo=True, **settings))
+async def serve(tmp_path, **options) -> TestClient:
+    settings = Settings(data=str(tmp_path / "data"), demo=True, **options)
+    app = create_app(settings)
     client = TestClient(TestServer(app))
     await client.start_server()
-    links = dict(await prepare_event(app[HUB], app_settings := Settings(demo=True)))
-    del app_settings
-    client.tokens = {"attendee": links["Attendee page"].rsplit("/a/", 1)[1]}
+    await prepare_event(app[HUB], settings)
     return client
 
 
@@ -144,7 +144,10 @@ async def test_allowed_origins_may_post_and_connect(tmp_path):
 
 @pytest.mark.parametrize("headers", [
     {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"},
+    {"X-Forwarded-Proto": "http, https", "X-Forwarded-For": "10.9.9.9, 203.0.113.7"},
     {"Forwarded": 'for=203.0.113.7;proto=https;host="rencontre.example"'},
+    {"Forwarded": 'for="203.0.113.7:4711";proto=https'},
+    {"Forwarded": 'for="[2001:db8::7]:4711";proto=https'},
 ])
 async def test_behind_a_trusted_tls_proxy_cookies_are_secure(tmp_path, headers):
     client = await serve(tmp_path, trusted_proxies=("127.0.0.1",))
@@ -155,6 +158,12 @@ async def test_behind_a_trusted_tls_proxy_cookies_are_secure(tmp_path, headers):
         assert "Secure" in joined.headers["Set-Cookie"]
         page = await client.get("/agenda", headers=headers)
         assert "wss://" in page.headers["Content-Security-Policy"]
+        # The limits count the client's address, not the proxy's.
+        for _ in range(GUESTS.burst):
+            await client.post("/join", data={"name": "Zoé"}, headers=headers,
+                              allow_redirects=False)
+        other = await client.post("/join", data={"name": "Ana"}, allow_redirects=False)
+        assert other.status == 302, "the proxy's own address still has its budget"
     finally:
         await client.close()
 
