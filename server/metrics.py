@@ -20,6 +20,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram,
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.process_collector import ProcessCollector
 
+from rencontre.server.security import nosniff
+
 if TYPE_CHECKING:
     from rencontre.server.hub import Hub
     from rencontre.server.settings import Settings
@@ -147,6 +149,7 @@ def install(app: web.Application, hub: Hub, settings: Settings) -> None:
     """Serve ``/metrics`` as the settings say: on its own port, behind a token, or not at all."""
     if settings.metrics_port is not None:
         side = web.Application()
+        side.on_response_prepare.append(nosniff)
         side.router.add_get("/metrics", handler(hub, settings.metrics_token))
         runner = web.AppRunner(side, access_log=None)
 

@@ -75,7 +75,8 @@ def socket_sources(request: web.Request) -> str:
     return "".join(f" {source}" for source in sources)
 
 
-async def _every_response(request: web.Request, response: web.StreamResponse) -> None:
+async def nosniff(request: web.Request, response: web.StreamResponse) -> None:
+    """For ``on_response_prepare`` of every application this server runs."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
 
 
@@ -142,4 +143,4 @@ def install(app: web.Application, settings: Settings) -> None:
     app[ALLOWED_ORIGINS] = settings.allowed_origins
     app.middlewares.append(behind(parse_networks(settings.trusted_proxies)))
     app.middlewares.append(forms_from_this_site)
-    app.on_response_prepare.append(_every_response)
+    app.on_response_prepare.append(nosniff)

@@ -98,6 +98,7 @@ def test_metrics_on_their_own_port_only(tmp_path: Path, servers: list) -> None:
     server.start()
     with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as reply:
         text = reply.read().decode()
+        assert reply.headers["X-Content-Type-Options"] == "nosniff"
     assert "rencontre_connections" in text and "process_resident_memory_bytes" in text
     try:
         urllib.request.urlopen(f"{server.url}/metrics", timeout=5)
