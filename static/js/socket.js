@@ -81,6 +81,7 @@ export class Socket extends EventTarget {
       const hello = this.call("auth.hello", { ...this.hello, visible: visible() });
       this.helloDone = new Promise((resolve) => { helloDone = resolve; });
       const joins = [...this.rooms.keys()].map((room) => this.join(room, this.joinOptions.get(room)));
+      for (const join of joins) join.catch(() => {}); // said below, or moot if the hello fails
       let snapshot;
       try {
         snapshot = await hello;
