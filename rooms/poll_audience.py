@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rencontre.cities.delegations import Delegation
+from rencontre.cities.delegations import Delegation, delegation_of
 from rencontre.engine.messages import N_, STAFF, Actor, Refusal
 from rencontre.engine.text import fold
 from rencontre.rooms.poll_model import Audience, Kind, Poll
@@ -28,15 +28,6 @@ def check_fits(kind: Kind, audience: Audience) -> None:
     if audience is Audience.DELEGATION and kind not in BY_DELEGATION:
         raise Refusal("poll.bad-audience", N_("Only choice, rating and ranking polls take one "
                                               "ballot per delegation."))
-
-
-def delegation_of(state: EventState, principal: str) -> Delegation | None:
-    """The delegation of the person of ``principal``, as ``cities.delegations.delegation_of``
-    says, through the attendance's index: every room join asks, so it must not walk the
-    delegates."""
-    registration = state.attendance.by_principal.get(principal)
-    delegation = state.delegations.member_of.get(registration) if registration else None
-    return state.delegations.by_id.get(delegation) if delegation else None
 
 
 def on_site(state: EventState, principal: str) -> bool:
