@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 # How long an operator's health check waits for Redis before it answers 503.
 PROBE_TIMEOUT = 1.5
 
-# KEYS: stream, counter, generation. ARGV: seen, known generation ('' if none), a new
-# generation in case the log is new, then the bodies. Returns {last seq, generation}.
-APPEND = """
+# Both scripts first refuse a log that went back or was replaced (a Redis restarted empty):
+# KEYS[2] is the counter, KEYS[3] the generation; ARGV[1] is the highest seq this process
+# has seen, ARGV[2] the generation it knows ('' if none). Leaves `generation` set.
+CHECK = """
 local generation = redis.call('GET', KEYS[3])
 if ARGV[2] ~= '' and ARGV[2] ~= generation then
     return redis.error_reply('REWOUND the log was replaced by another one')
@@ -44,6 +45,11 @@ local current = tonumber(redis.call('GET', KEYS[2]) or '0')
 if current < tonumber(ARGV[1]) then
     return redis.error_reply('REWOUND the log ends at ' .. current)
 end
+"""
+
+# KEYS: stream, counter, generation. ARGV: seen, known generation, a new generation in case
+# the log is new, then the bodies. Returns {last seq, generation}.
+APPEND = CHECK + """
 if not generation then
     generation = ARGV[3]
     redis.call('SET', KEYS[3], generation)
@@ -56,16 +62,8 @@ end
 return {last, generation}
 """
 
-# The same checks without an entry; writes one small key, as a health check.
-PROBE = """
-local generation = redis.call('GET', KEYS[3])
-if ARGV[2] ~= '' and ARGV[2] ~= generation then
-    return redis.error_reply('REWOUND the log was replaced by another one')
-end
-local current = tonumber(redis.call('GET', KEYS[2]) or '0')
-if current < tonumber(ARGV[1]) then
-    return redis.error_reply('REWOUND the log ends at ' .. current)
-end
+# The same checks without an entry; writes one small key (KEYS[4]), as a health check.
+PROBE = CHECK + """
 redis.call('SET', KEYS[4], ARGV[1])
 return current
 """
