@@ -40,6 +40,7 @@ def options_from(args: argparse.Namespace, workdir: Path) -> Options:
         workdir=workdir,
         only=args.target,
         profile=Path(args.profile).resolve() if args.profile else None,
+        attendees=args.attendees,
     )
 
 
@@ -165,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--update", action="store_true", help="replace only the scenarios run "
                                                            "in an existing results file")
     run.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    run.add_argument("--attendees", choices=["shared", "distinct"], default="shared",
+                     help="idle and fan-out: all clients as the demo attendee (default), or "
+                          "one attendee each, so online presence is logged per attendee")
     run.add_argument("--out", help="results file (default bench/results/latest.json)")
     run.set_defaults(run=run_command)
     chart = sub.add_parser("chart", help="draw a results file as an SVG")

@@ -23,6 +23,7 @@ class Options:
     workdir: Path
     only: str | None = None  # run one target ("rencontre" or "bare") instead of both
     profile: Path | None = None  # where py-spy writes a flame graph of each fan-out window
+    attendees: str = "shared"  # idle and fan-out: "distinct" gives each client its own token
 
 
 @dataclass(frozen=True)
