@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from rencontre.schedule.model import Session
 
 MAC_CHARS = 20
-CODE = re.compile(r"^([A-Za-z0-9_-]{1,40})\.(\d{1,4})\.(\d{1,4})\.([A-Z2-7]{%d})$" % MAC_CHARS)
+# <registration>.<sessions covered>.<threshold>.<mac of MAC_CHARS base32 characters>
+CODE = re.compile(r"^([A-Za-z0-9_-]{1,40})\.(\d{1,4})\.(\d{1,4})\.([A-Z2-7]{20})$")
 
 
 @dataclass(frozen=True, slots=True)
