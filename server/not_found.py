@@ -22,11 +22,19 @@ _FEEDS = (".ics", ".xml", ".json", ".csv")
 
 
 @web.middleware
-async def not_found(request: web.Request, handler: Handler) -> web.StreamResponse:
+def not_found(request: web.Request, handler: Handler) -> Awaitable[web.StreamResponse]:
+    # The websocket's handler runs as long as the socket: it gets no frame of ours to keep
+    # (see server/security.py).
+    if request.path == "/ws":
+        return handler(request)
+    return _translated(request, handler)
+
+
+async def _translated(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except web.HTTPNotFound as missing:
-        if request.method not in ("GET", "HEAD") or request.path.startswith(("/static/", "/ws")):
+        if request.method not in ("GET", "HEAD") or request.path.startswith("/static/"):
             raise
         given = missing.text or ""
         reason = given if given and not given.startswith("404:") else NOTHING_HERE
