@@ -152,6 +152,12 @@ def _person(request: web.Request) -> Registration:
     return person
 
 
+def _language(request: web.Request, person: Registration) -> str:
+    """``?lang=`` when it names a language of ours, else the person's own."""
+    asked = request.query.get("lang")
+    return asked if asked in LANGUAGES else language(request.app[HUB].state, person)
+
+
 @routes.get("/organiser/certificates/{registration}")
 async def certificate_page(request: web.Request) -> web.Response:
     """One person's certificate, in their language (``?lang=`` for another)."""
@@ -159,9 +165,7 @@ async def certificate_page(request: web.Request) -> web.Response:
     if refused is not None:
         return refused
     person = _person(request)
-    state = request.app[HUB].state
-    lang = request.query.get("lang") if request.query.get("lang") in LANGUAGES else language(
-        state, person)
+    lang = _language(request, person)
     return _page(request, [_certificate(request, person)], lang,
                  {"pdf": f"/organiser/certificates/{person.id}/pdf?lang={lang}",
                   "back": "/organiser#attendance"})
@@ -173,9 +177,7 @@ async def certificate_pdf(request: web.Request) -> web.Response:
     if refused is not None:
         return refused
     person = _person(request)
-    state = request.app[HUB].state
-    lang = request.query.get("lang") if request.query.get("lang") in LANGUAGES else language(
-        state, person)
+    lang = _language(request, person)
     files = await _pdfs(request, [_certificate(request, person)], [lang])
     return _pdf_response(files[person.id], f"certificate-{person.id}.pdf")
 
