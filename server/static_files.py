@@ -15,7 +15,10 @@ static tree is a few hundred kilobytes. ``module_script("js/live.js")`` writes t
 ``<link rel="modulepreload">`` of every module the script imports, found by
 reading the ``import`` lines: the browser fetches the whole graph at once instead
 of one level of imports per round trip; ``module_preloads("js/live.js")`` writes them
-for the ``<head>`` (block ``preload`` of ``base.html``), so that they start sooner.
+for the ``<head>`` (block ``preload`` of ``base.html``), so that they start sooner. The
+modules a script loads later with ``import("./x.js")`` (and what they import) are
+preloaded too, at low priority: they do not take the first round trip's connections from
+the modules the page needs first, and are there, or on their way, when asked for.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ _VERSION = re.compile(r"^v-[0-9a-f]{1,64}$")
 # Static imports only: `import … from "./x.js"` and `import "./x.js"`, at the start of a line.
 _IMPORT = re.compile(r"""^\s*(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']"""
                      r"""|^\s*import\s*["']([^"']+)["']""", re.MULTILINE)
+# Dynamic imports with a literal address: `import("./x.js")`.
+_DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*["']([^"']+)["']\s*\)""")
 TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
          ".svg": "image/svg+xml", ".json": "application/json"}
 
@@ -57,6 +62,7 @@ class StaticFiles:
         self.version = self._digest()
         self._files: dict[str, StaticFile | None] = {}
         self._imports: dict[str, list[str]] = {}
+        self._later: dict[str, list[str]] = {}
 
     def _digest(self) -> str:
         digest = hashlib.sha256()
@@ -153,11 +159,37 @@ class StaticFiles:
         self._imports[name] = seen
         return seen
 
+    def later_imports(self, name: str) -> list[str]:
+        """The modules ``name`` or its imports load later with ``import()``, and everything
+        those import, that the page does not already need at once."""
+        if name in self._later:
+            return self._later[name]
+        now = [name, *self.imports(name)]
+        later: list[str] = []
+        for current in now:
+            found = self._file(current)
+            if found is None:
+                continue
+            base = PurePosixPath(current).parent
+            for match in _DYNAMIC_IMPORT.finditer(found.body.decode("utf-8", "replace")):
+                if not match.group(1).startswith("."):
+                    continue
+                target = _normalise(base / match.group(1))
+                for dep in [target, *self.imports(target)]:
+                    if dep not in now and dep not in later:
+                        later.append(dep)
+        self._later[name] = later
+        return later
+
     def module_preloads(self, name: str) -> Markup:
         """``<link rel="modulepreload">`` of ``name`` and every module it imports, for the
-        page's ``<head>``: the browser asks for them all before it has read the body."""
-        return Markup("\n".join(f'<link rel="modulepreload" href="{escape(self.url(dep))}">'
-                                 for dep in [name, *self.imports(name)]))
+        page's ``<head>``: the browser asks for them all before it has read the body; then
+        those it imports later, at low priority."""
+        links = [f'<link rel="modulepreload" href="{escape(self.url(dep))}">'
+                 for dep in [name, *self.imports(name)]]
+        links += [f'<link rel="modulepreload" href="{escape(self.url(dep))}" fetchpriority="low">'
+                  for dep in self.later_imports(name)]
+        return Markup("\n".join(links))
 
     def module_script(self, name: str) -> Markup:
         """The ``<script type="module">`` of ``name``, after a modulepreload of its imports."""

@@ -1,23 +1,22 @@
 // A session's live page for attendees: ask, upvote, follow the answers, live.
+//
+// Only what makes the page usable (the socket, the texts, the questions and the ask form)
+// is imported up front: a slow phone's browser fetches six files at a time, each paying
+// the network's round trip, so every module more in the first wave delays the page. The
+// rest (player, polls, reactions, announcements, signatory wall, tabs, schedule changes)
+// is imported right after, its files preloaded at low priority by the page's head, and
+// hears through a LateView whatever the socket said before it arrived.
 
-import { AgendaStore } from "./agenda.js";
-import { mountAnnouncements } from "./announcements.js";
-import { mountLiveTabs } from "./live_tabs.js";
-import { Burst, ReactionCounts, mountReactionButtons } from "./reactions.js";
 import { bothClocks, clock, day, lang, localized, showConnection, t, tn } from "./i18n.js";
 import {
   QARoom, el, errorText, newest, qaStateText, ranked, reconcile, votesText,
 } from "./qa.js";
-import { mountPlayer } from "./player.js";
-import { mountLivePolls } from "./polls_live.js";
-import { Wall } from "./signatory_wall.js";
-import { Socket } from "./socket.js";
+import { LateView, Socket } from "./socket.js";
 
 const article = document.getElementById("live");
 const sessionId = article.dataset.session;
 const socket = new Socket({ hello: { lang } });
 const room = new QARoom(socket, sessionId);
-const store = new AgendaStore(socket);
 
 const form = document.getElementById("ask-form");
 const fields = document.getElementById("ask-fields");
@@ -52,60 +51,16 @@ let retryTimer = null;
 let fresh = 0;
 let newsTimer = null;
 
-const polls = mountLivePolls(socket, sessionId, { mayVote: () => mayAsk() });
-mountPlayer(socket, sessionId);
-// The event's announcements and this room's, newest first; each new one is said once.
-// The latest two show (one on a phone); the rest on demand, so that they do not push the
-// rest down.
-const announcementList = mountAnnouncements(socket, {
-  accept: (a) => !a.room || a.room === sessionId, keep: true,
-});
-const TABBED = window.matchMedia("(max-width: 47.99rem)"); // as in qa.css and live_tabs.js
-const moreAnnouncements = document.createElement("button");
-moreAnnouncements.type = "button";
-moreAnnouncements.className = "secondary more-announcements";
-moreAnnouncements.hidden = true;
-moreAnnouncements.setAttribute("aria-expanded", "false");
-announcementList.element.after(moreAnnouncements);
-announcementList.element.addEventListener("rendered", (event) => {
-  const count = event.detail.length;
-  moreAnnouncements.hidden = count <= (TABBED.matches ? 1 : 2);
-  moreAnnouncements.textContent = t("All announcements ({count})", { count });
-});
-moreAnnouncements.addEventListener("click", () => {
-  const all = announcementList.element.classList.toggle("all");
-  moreAnnouncements.setAttribute("aria-expanded", String(all));
-});
-mountLiveTabs();
-
-// Reactions: send one; see everyone's rise (remote attendees feel the room).
-const reactions = mountReactionButtons(socket, sessionId, document.getElementById("react-buttons"),
-  document.getElementById("react-status"), {
-    mayReact: () => mayAsk() && room.ready && !["ended", "cancelled"].includes(
-      room.session && room.session.status),
-  });
-const burst = new Burst(document.getElementById("live-burst"));
-new ReactionCounts(socket, sessionId).addEventListener("change", (e) => burst.add(e.detail));
-
-// A change to this session (delayed, moved, started…) is said in the page's news line.
-const liveNews = document.getElementById("l-news");
-store.addEventListener("update", (event) => {
-  const { reason, sessions, text } = event.detail;
-  if (reason === "changed" && sessions.some((s) => s.id === sessionId)) liveNews.textContent = text;
-});
-
+let polls = null; // mounted with the modules imported after the page is usable
+let reactions = null;
 showConnection(socket, document.getElementById("conn"));
-// Remote attendees follow the signing of the declaration as the stage shows it.
-const wallCard = document.querySelector(".wall-card");
-new Wall(socket, document.getElementById("signatory-wall"), { stage: true })
-  .addEventListener("visibility", (event) => { wallCard.hidden = !event.detail; });
 
 socket.addEventListener("snapshot", (event) => {
   me = event.detail.me;
   helloDone = true;
   rooms = new Map(event.detail.programme.rooms.map((r) => [r.id, r]));
   renderForm();
-  polls.render(); // who may vote is known now
+  if (polls) polls.render(); // who may vote is known now
 });
 socket.addEventListener("schedule.loaded", (event) => {
   rooms = new Map(event.detail.programme.rooms.map((r) => [r.id, r]));
@@ -152,7 +107,7 @@ function mayAsk() {
 }
 
 function renderForm() {
-  reactions.render();
+  if (reactions) reactions.render();
   form.hidden = helloDone && !mayAsk();
   // Visitors who have not signed in (the event takes guests) may read but not ask.
   signIn.hidden = !(helloDone && me === null);
@@ -445,4 +400,73 @@ mineList.addEventListener("focuslost", () => {
 list.addEventListener("focuslost", () => document.getElementById("questions-title").focus());
 
 renderQuestions();
+const later = new LateView(socket); // for the rest of the page, below
 socket.connect();
+
+// -- the rest of the page, once its modules are here ----------------------------------
+
+Promise.all([
+  import("./agenda.js"), import("./announcements.js"), import("./live_tabs.js"),
+  import("./player.js"), import("./polls_live.js"), import("./reactions.js"),
+  import("./signatory_wall.js"),
+]).then(([agenda, announcements, tabs, player, pollsLive, reactionsModule, wall]) => {
+  mountRest({ ...agenda, ...announcements, ...tabs, ...player, ...pollsLive,
+    ...reactionsModule, ...wall });
+  later.open(); // what the socket said before: snapshots, pushes
+  polls.render();
+  reactions.render();
+});
+
+function mountRest({
+  AgendaStore, Burst, ReactionCounts, Wall, mountAnnouncements, mountLiveTabs, mountLivePolls,
+  mountPlayer, mountReactionButtons,
+}) {
+  const socket = later;
+  const store = new AgendaStore(socket);
+  polls = mountLivePolls(socket, sessionId, { mayVote: () => mayAsk() });
+  mountPlayer(socket, sessionId);
+  // The event's announcements and this room's, newest first; each new one is said once.
+  // The latest two show (one on a phone); the rest on demand, so that they do not push the
+  // rest down.
+  const announcementList = mountAnnouncements(socket, {
+    accept: (a) => !a.room || a.room === sessionId, keep: true,
+  });
+  const TABBED = window.matchMedia("(max-width: 47.99rem)"); // as in qa.css and live_tabs.js
+  const moreAnnouncements = document.createElement("button");
+  moreAnnouncements.type = "button";
+  moreAnnouncements.className = "secondary more-announcements";
+  moreAnnouncements.hidden = true;
+  moreAnnouncements.setAttribute("aria-expanded", "false");
+  announcementList.element.after(moreAnnouncements);
+  announcementList.element.addEventListener("rendered", (event) => {
+    const count = event.detail.length;
+    moreAnnouncements.hidden = count <= (TABBED.matches ? 1 : 2);
+    moreAnnouncements.textContent = t("All announcements ({count})", { count });
+  });
+  moreAnnouncements.addEventListener("click", () => {
+    const all = announcementList.element.classList.toggle("all");
+    moreAnnouncements.setAttribute("aria-expanded", String(all));
+  });
+  mountLiveTabs();
+
+  // Reactions: send one; see everyone's rise (remote attendees feel the room).
+  reactions = mountReactionButtons(socket, sessionId, document.getElementById("react-buttons"),
+    document.getElementById("react-status"), {
+      mayReact: () => mayAsk() && room.ready && !["ended", "cancelled"].includes(
+        room.session && room.session.status),
+    });
+  const burst = new Burst(document.getElementById("live-burst"));
+  new ReactionCounts(socket, sessionId).addEventListener("change", (e) => burst.add(e.detail));
+
+  // A change to this session (delayed, moved, started…) is said in the page's news line.
+  const liveNews = document.getElementById("l-news");
+  store.addEventListener("update", (event) => {
+    const { reason, sessions, text } = event.detail;
+    if (reason === "changed" && sessions.some((s) => s.id === sessionId)) liveNews.textContent = text;
+  });
+
+  // Remote attendees follow the signing of the declaration as the stage shows it.
+  const wallCard = document.querySelector(".wall-card");
+  new Wall(socket, document.getElementById("signatory-wall"), { stage: true })
+    .addEventListener("visibility", (event) => { wallCard.hidden = !event.detail; });
+}

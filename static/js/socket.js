@@ -63,11 +63,22 @@ export class Socket extends EventTarget {
 
   connect() {
     this.setState(this.attempt ? "reconnecting" : "connecting");
-    const ws = (this.ws = new WebSocket(this.url));
+    const ws = (this.ws = this.takeEarly() || new WebSocket(this.url));
     ws.onopen = () => this.opened();
     ws.onmessage = (event) => this.received(JSON.parse(event.data));
     ws.onclose = () => this.closed(ws);
     ws.onerror = () => ws.close();
+    if (ws.readyState === WebSocket.OPEN) this.opened();
+  }
+
+  // The websocket socket_early.js opened before the page's modules arrived, if it is for
+  // this address and not closed; the server says nothing before the hello, so no message
+  // was missed.
+  takeEarly() {
+    const early = window.earlySocket;
+    window.earlySocket = null;
+    if (!early || early.url !== this.url || early.readyState > WebSocket.OPEN) return null;
+    return early;
   }
 
   async opened() {
@@ -230,5 +241,39 @@ export class Socket extends EventTarget {
     for (const message of JSON.parse(localStorage.getItem(this.storageKey) || "[]")) {
       this.pending.set(message.id, { message, resolve: () => {}, reject: () => {} });
     }
+  }
+}
+
+// A view of ``socket`` for modules loaded after it started (by ``import()``, so that a page
+// is usable before they arrive): what the socket says meanwhile (state, snapshots, pushes)
+// is held and said to them, in order, when ``open()`` is called, then as it comes. Their
+// calls (``call``, ``join``, ``now``…) go straight to the socket.
+export class LateView extends EventTarget {
+  constructor(socket) {
+    super();
+    this.held = [];
+    const pass = (type, detail) => {
+      if (this.held) this.held.push([type, detail]);
+      else this.dispatchEvent(new CustomEvent(type, { detail }));
+    };
+    for (const type of ["state", "snapshot", "room", "failed", "unavailable"]) {
+      socket.addEventListener(type, (event) => pass(type, event.detail));
+    }
+    socket.addEventListener("push", (event) => {
+      pass("push", event.detail);
+      pass(event.detail.type, event.detail);
+    });
+    const own = new Set(["addEventListener", "removeEventListener", "dispatchEvent", "open"]);
+    const bound = (owner, key) => {
+      const value = owner[key];
+      return typeof value === "function" ? value.bind(owner) : value;
+    };
+    return new Proxy(this, { get: (view, key) => bound(own.has(key) ? view : socket, key) });
+  }
+
+  open() {
+    const held = this.held || [];
+    this.held = null;
+    for (const [type, detail] of held) this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }
