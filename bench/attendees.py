@@ -15,23 +15,34 @@ from typing import Any
 from bench.targets import Target
 
 
-def distinct(options: Any, clients: int, notes: list[str]
+def granting(options: Any, clients: int, notes: list[str], note: str = ""
              ) -> Callable[[Target], Awaitable[Path | None]]:
-    """A ``loaded(setup=...)`` that, with ``--attendees distinct``, grants one attendee per
-    client (not the baseline); by default every client shares the demo attendee, as the
-    earlier runs of this table did."""
+    """A ``loaded(setup=...)`` that grants one attendee per client, pipelined over one
+    organiser websocket (not measured); the baseline, which has no sign-in, gets none."""
     from bench.scenarios.votes import grant_attendees
 
     async def setup(target: Target) -> Path | None:
-        if target.organiser_token is None or options.attendees != "distinct":
+        if target.organiser_token is None:
             return None
         started = time.monotonic()
         tokens = await grant_attendees(target, clients)
         path = options.workdir / f"{target.name}-attendees.json"
         path.write_text(json.dumps(tokens))
         notes.append(f"{target.name}: setup (not measured): {clients:,} attendees granted in "
-                     f"{time.monotonic() - started:.2f} s; each logs presence.start on joining")
+                     f"{time.monotonic() - started:.2f} s{note}")
         return path
+
+    return setup
+
+
+def distinct(options: Any, clients: int, notes: list[str]
+             ) -> Callable[[Target], Awaitable[Path | None]]:
+    """With ``--attendees distinct``, :func:`granting`; by default every client shares the
+    demo attendee, as the earlier runs of this table did."""
+    grant = granting(options, clients, notes, "; each logs presence.start on joining")
+
+    async def setup(target: Target) -> Path | None:
+        return await grant(target) if options.attendees == "distinct" else None
 
     return setup
 

@@ -16,15 +16,13 @@ rate of claps, which is what keeps 10,000 clappers within the fan-out budget.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-from pathlib import Path
 from typing import Any
 
+from bench.attendees import granting
 from bench.common import LOAD_CPU, SERVER_CPU, CpuMeter, percentile
 from bench.drive import INTRUDERS, LAGGING_SECONDS, SATURATED_CPU, loaded, server_cpu
 from bench.scenarios.base import Metric, Options, Sample, Scenario
-from bench.scenarios.votes import grant_attendees
 from bench.targets import Bare, Rencontre, Target
 
 SPREAD = 2.0  # seconds over which the claps are spread
@@ -64,18 +62,8 @@ class ReactionBurst(Scenario):
         clients = options.clients
         notes: list[str] = []
 
-        async def credentials(target: Target) -> Path | None:
-            if target.organiser_token is None:
-                return None  # the baseline takes one reaction per connection
-            started = time.monotonic()
-            tokens = await grant_attendees(target, clients)
-            path = options.workdir / f"{target.name}-tokens.json"
-            path.write_text(json.dumps(tokens))
-            notes.append(f"{target.name}: setup (not measured): {clients:,} attendees granted "
-                         f"over one organiser websocket in {time.monotonic() - started:.2f} s")
-            return path
-
-        async with loaded(target, clients, options, setup=credentials) as load:
+        setup = granting(options, clients, notes)
+        async with loaded(target, clients, options, setup=setup) as load:
             generators = load.generators
             await generators.ask("mark")
             load_cpu, server_core = CpuMeter(LOAD_CPU), CpuMeter(SERVER_CPU)

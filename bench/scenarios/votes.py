@@ -19,12 +19,12 @@ import asyncio
 import json
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from bench.attendees import granting
 from bench.common import LOAD_CPU, SERVER_CPU, CpuMeter, percentile
 from bench.drive import (
     INTRUDERS,
@@ -157,18 +157,8 @@ class VoteBurst(Scenario):
         clients = options.clients
         notes: list[str] = []
 
-        async def credentials(target: Target) -> Path | None:
-            if target.organiser_token is None:
-                return None  # the baseline counts one ballot per connection
-            started = time.monotonic()
-            tokens = await grant_attendees(target, clients)
-            path = options.workdir / f"{target.name}-tokens.json"
-            path.write_text(json.dumps(tokens))
-            notes.append(f"{target.name}: setup (not measured): {clients:,} attendees granted "
-                         f"over one organiser websocket in {time.monotonic() - started:.2f} s")
-            return path
-
-        async with loaded(target, clients, options, setup=credentials) as load:
+        setup = granting(options, clients, notes)
+        async with loaded(target, clients, options, setup=setup) as load:
             generators = load.generators
             staff = await Staff(target, target.moderator_token).open()
             poll = (await staff.command("poll.create", {
