@@ -53,8 +53,8 @@ async def declaration_page(request: web.Request) -> web.Response:
     shown = next((v for v in versions if str(v.number) == number), declaration.current)
     mine = my_delegation(state, actor.id) if actor is not None else None
     return render(request, "declaration.html", actor=actor, page="declaration",
-                  version=shown, current=declaration.current, read=_reading_language(
-                      request, lang), reading_languages=LANGUAGES,
+                  drawing_box=DRAWING_BOX, version=shown, current=declaration.current,
+                  read=_reading_language(request, lang), reading_languages=LANGUAGES,
                   data={"declaration": declaration_snapshot(state),
                         "delegations": [d.public() for d in state.delegations.ordered()],
                         "my_delegation": mine})
