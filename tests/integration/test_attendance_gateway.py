@@ -7,22 +7,10 @@ import csv
 import io
 
 from rencontre.attendance.demo import DELEGATES
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, ws_url, pair
 
 PEOPLE = [{"name": "Ana Peña", "city": "Querétaro"}, {"name": "Jean Dupont"},
           {"name": "Lucía Gómez", "badge": "MED-0042"}]
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
-
-
-async def pair(url: str, organiser: Client, label: str) -> Client:
-    code = (await organiser.call("kiosk.pairing-code", {"label": label}))["code"]
-    anonymous = await Client.connect(url)
-    token = (await anonymous.call("kiosk.pair", {"code": code}))["token"]
-    await anonymous.close()
-    return await Client.connect(url, token)
 
 
 async def close(*clients: Client) -> None:

@@ -12,21 +12,9 @@ import zipfile
 
 from rencontre.attendance.report import person_minutes
 from rencontre.server.views import GATEWAY
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, ws_url, pair
 
 MIN = 60.0
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
-
-
-async def pair(url: str, organiser: Client, label: str) -> Client:
-    code = (await organiser.call("kiosk.pairing-code", {"label": label}))["code"]
-    anonymous = await Client.connect(url)
-    token = (await anonymous.call("kiosk.pair", {"code": code}))["token"]
-    await anonymous.close()
-    return await Client.connect(url, token)
 
 
 async def occupancy(client: Client, session: str, expected: dict) -> dict:

@@ -14,13 +14,9 @@ import logging
 import pytest
 import websockets
 
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, ws_url
 
 SESSION = "s02"
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
 
 
 async def send_raw(url: str, frames: list[str]) -> list[dict]:

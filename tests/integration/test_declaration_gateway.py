@@ -10,7 +10,8 @@ import urllib.request
 
 from rencontre.cities.record import check_record
 from rencontre.server.cli import main
-from tests.integration.test_attendance_gateway import close, pair, ws_url
+from tests.integration.test_attendance_gateway import close
+from tests.integration.wsclient import pair, ws_url
 from tests.integration.wsclient import Client
 
 TEXT = {"title": {"fr": "Déclaration de Puebla", "es": "Declaración de Puebla",

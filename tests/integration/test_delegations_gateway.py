@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.integration.test_attendance_gateway import close, ws_url
+from tests.integration.test_attendance_gateway import close
+from tests.integration.wsclient import ws_url
 from tests.integration.wsclient import Client
 
 ROSTER = [

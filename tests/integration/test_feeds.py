@@ -22,14 +22,10 @@ from aiohttp.test_utils import make_mocked_request
 from rencontre.server.app import AccessLogger
 from rencontre.server.feeds import FEED_CACHE
 from rencontre.server.i18n import translate
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, ws_url
 from tests.support import ROOT, fixture
 
 SLUG = "rencontre-queretaro"
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
 
 
 async def calendar(app_client, path: str, **headers: str) -> tuple[icalendar.Calendar, dict]:

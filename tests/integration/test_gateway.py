@@ -16,11 +16,7 @@ from rencontre.server.app import create_app
 from rencontre.server.cli import SYSTEM, prepare_event
 from rencontre.server.settings import Settings
 from rencontre.server.views import HUB
-from tests.integration.wsclient import Client
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
+from tests.integration.wsclient import Client, ws_url
 
 
 async def test_healthz_reports_backend_and_seq(app_client):

@@ -6,13 +6,9 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, ws_url
 
 PEOPLE = [{"name": "Ana Peña", "city": "Querétaro"}, {"name": "Jean Dupont"}]
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
 
 
 def rows(text: str) -> dict[str, dict[str, str]]:

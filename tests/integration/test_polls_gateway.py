@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, ws_url
 
 SESSION = "s02"
 OPTIONS = ["Querétaro", "Clermont-Ferrand", "Medellín"]
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
 
 
 async def connect(app_client, label: str) -> Client:

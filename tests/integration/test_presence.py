@@ -6,11 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from rencontre.server.views import GATEWAY
-from tests.integration.wsclient import Client
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
+from tests.integration.wsclient import Client, ws_url
 
 
 def presence_entries(app_client) -> int:

@@ -17,14 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, ws_url
 from tests.support import ROOT
 
 SESSION = "s02"
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
 
 
 async def connect(app_client, label: str | None) -> Client:
@@ -394,8 +390,8 @@ async def test_exports_are_for_staff(app_client):
 
 def export_qa(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "RENCONTRE_DATA")}
-    return subprocess.run([sys.executable, "-m", "rencontre.server.cli", "export-qa", *args], cwd=ROOT,
-                          env=env, capture_output=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "rencontre.server.cli", "export-qa", *args],
+                          cwd=ROOT, env=env, capture_output=True, timeout=60)
 
 
 async def test_export_cli_while_the_server_runs_and_after(start_server, tmp_path: Path):

@@ -7,13 +7,9 @@ import asyncio
 import pytest
 import websockets
 
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, ws_url
 
 SESSION = "s02"
-
-
-def ws_url(app_client) -> str:
-    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
 
 
 async def test_anonymous_guests_stop_receiving_when_guests_are_switched_off(app_client):

@@ -3,7 +3,7 @@ allowed by the pages' CSP, linked from the session page."""
 
 from __future__ import annotations
 
-from tests.integration.test_gateway import ws_url
+from tests.integration.wsclient import ws_url
 from tests.integration.wsclient import Client
 
 HLS = "https://cdn.example.net/s02/es.m3u8"

@@ -64,3 +64,17 @@ class Client:
     async def close(self) -> None:
         await self.ws.close()
         self._reader.cancel()
+
+
+def ws_url(app_client) -> str:
+    """The websocket address of an in-process test server."""
+    return str(app_client.make_url("/ws")).replace("http", "ws", 1)
+
+
+async def pair(url: str, organiser: Client, label: str) -> Client:
+    """A kiosk, paired with a code the organiser made, as staff pair one at the venue."""
+    code = (await organiser.call("kiosk.pairing-code", {"label": label}))["code"]
+    anonymous = await Client.connect(url)
+    token = (await anonymous.call("kiosk.pair", {"code": code}))["token"]
+    await anonymous.close()
+    return await Client.connect(url, token)
