@@ -109,6 +109,11 @@ function drawCloud(list, poll, limit) {
     .sort((a, b) => (b.count - a.count) || a.key.localeCompare(b.key)).slice(0, limit);
   const top = Math.max(1, ...words.map((word) => word.count));
   list.setAttribute("aria-label", t("Word cloud"));
+  // Pushes that change nothing shown keep the same nodes: a screen reader's place and a
+  // viewer's eye stay where they were.
+  const shown = words.map((word) => `${word.key}\u0000${word.text}\u0000${word.count}`).join("\u0001");
+  if (list.dataset.shown === shown && list.children.length) return;
+  list.dataset.shown = shown;
   // The more words, the smaller they all are: a dozen fill the space a single one would.
   list.style.setProperty("--many", Math.min(1, 3 / Math.sqrt(Math.max(1, words.length))).toFixed(3));
   list.replaceChildren(...words.map((word) => {

@@ -296,6 +296,15 @@ async def test_a_full_cloud_and_long_answers_fit_the_stage_above_its_footer(
     await screenshot(stage, "poll-stage-full-cloud")
     await whole_on_screen(stage, 768)
 
+    # A late answer waiting for moderation changes the count, not the cloud: its words stay put.
+    shown_word = await stage.locator(".poll-word").last.element_handle()
+    late = await Client.connect(server.ws_url, (await organiser.call(
+        "access.grant", {"role": "attendee", "name": "Late"}))["token"])
+    await late.call("poll.vote", {"poll": cloud, "words": ["late"]})
+    await expect(stage.locator(".stage-poll-total")).to_have_text("21 people answered")
+    assert await shown_word.evaluate("node => node.isConnected")
+    await late.close()
+
     answers = (await organiser.call("poll.create", {"session": SESSION, "kind": "text",
                                                     "question": "Your idea?"}))["id"]
     await organiser.call("poll.open", {"poll": answers})
