@@ -1,27 +1,29 @@
 """The pages' Content-Security-Policy: our own origin, plus exactly the stream hosts the
-programme names (HLS hosts for the media and for hls.js's requests, video hosts for frames)."""
+programme names (HLS hosts for the media and for hls.js's requests, video hosts for frames)
+and the pages' inline scripts by their digest."""
 
 from __future__ import annotations
 
 from rencontre.schedule.model import Programme
 
-_BASE = "default-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
-_cache: dict[tuple[int, str, tuple[str, ...]], tuple[int, str]] = {}
+_BASE = "default-src 'self'; style-src 'self'; frame-ancestors 'none'"
+_cache: dict[tuple[int, str, tuple[str, ...], str], tuple[int, str]] = {}
 
 
 def policy(programme: Programme, version: int, sockets: str = "",
-           images: tuple[str, ...] = ()) -> str:
+           images: tuple[str, ...] = (), scripts: str = "") -> str:
     """The header for pages of ``programme`` as of ``version`` (its last change's seq);
     ``sockets`` are the page's websocket sources (``server/security.py: socket_sources``),
-    ``images`` the origins of the delegations' flags and logos."""
-    key = (id(programme), sockets, images)
+    ``images`` the origins of the delegations' flags and logos, ``scripts`` the inline
+    scripts' hashes (``server/static_files.py: script_sources``)."""
+    key = (id(programme), sockets, images, scripts)
     found = _cache.get(key)
     if found is not None and found[0] == version:
         return found[1]
     played, framed = programme.stream_hosts()
     hls = "".join(f" {origin}" for origin in sorted(played))
     # hls.js plays through MediaSource, whose object URLs are blob:.
-    parts = [_BASE, "img-src 'self' data:" + "".join(f" {origin}" for origin in images),
+    parts = [_BASE, f"script-src 'self'{scripts}", "img-src 'self' data:" + "".join(f" {origin}" for origin in images),
              f"connect-src 'self'{sockets}{hls}", f"media-src 'self' blob:{hls}"]
     if framed:
         parts.append("frame-src " + " ".join(sorted(framed)))

@@ -19,10 +19,16 @@ for the ``<head>`` (block ``preload`` of ``base.html``), so that they start soon
 modules a script loads later with ``import("./x.js")`` (and what they import) are
 preloaded too, at low priority: they do not take the first round trip's connections from
 the modules the page needs first, and are there, or on their way, when asked for.
+
+A few small scripts are written into the page itself (``inline_script``), where waiting for
+one more file would cost a round trip (``js/socket_early.js``, which opens the websocket as
+the page is read); the Content-Security-Policy allows exactly those, by their SHA-256
+(``script_sources``).
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import mimetypes
@@ -42,6 +48,8 @@ _IMPORT = re.compile(r"""^\s*(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']"
                      r"""|^\s*import\s*["']([^"']+)["']""", re.MULTILINE)
 # Dynamic imports with a literal address: `import("./x.js")`.
 _DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*["']([^"']+)["']\s*\)""")
+# The scripts pages may inline; the CSP names each by its digest.
+INLINE_SCRIPTS = ("js/socket_early.js",)
 TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
          ".svg": "image/svg+xml", ".json": "application/json"}
 
@@ -63,6 +71,11 @@ class StaticFiles:
         self._files: dict[str, StaticFile | None] = {}
         self._imports: dict[str, list[str]] = {}
         self._later: dict[str, list[str]] = {}
+        self._inline = {name: (self.root / name).read_text(encoding="utf-8")
+                        for name in INLINE_SCRIPTS}
+        self.script_sources = "".join(
+            " 'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+            for text in self._inline.values())
 
     def _digest(self) -> str:
         digest = hashlib.sha256()
@@ -191,6 +204,13 @@ class StaticFiles:
                   for dep in self.later_imports(name)]
         return Markup("\n".join(links))
 
+    def inline_script(self, name: str, **data: str) -> Markup:
+        """``<script>`` holding the text of ``name`` (one of ``INLINE_SCRIPTS``), with ``data``
+        as its ``data-`` attributes (the script's text, which the CSP hashes, stays the same
+        on every page)."""
+        attributes = "".join(f' data-{key}="{escape(value)}"' for key, value in data.items())
+        return Markup(f"<script{attributes}>{self._inline[name]}</script>")
+
     def module_script(self, name: str) -> Markup:
         """The ``<script type="module">`` of ``name``, after a modulepreload of its imports."""
         links = [f'<link rel="modulepreload" href="{escape(self.url(dep))}">'
@@ -229,12 +249,18 @@ def _accepts_gzip(request: web.Request) -> bool:
     return False
 
 
+STATIC_FILES = web.AppKey("static_files", StaticFiles)
+
+
 def install(app: web.Application, root: Path, templates) -> StaticFiles:  # noqa: ANN001
-    """Serve ``root`` at ``/static`` and give the templates ``static()`` and ``module_script()``."""
+    """Serve ``root`` at ``/static`` and give the templates ``static()``, ``module_script()``,
+    ``module_preloads()``, ``stylesheets()`` and ``inline_script()``."""
     files = StaticFiles(root)
+    app[STATIC_FILES] = files
     app.router.add_get("/static/{path:.+}", files.handle)
     templates.globals["static"] = files.url
     templates.globals["module_script"] = files.module_script
     templates.globals["module_preloads"] = files.module_preloads
     templates.globals["stylesheets"] = files.stylesheets
+    templates.globals["inline_script"] = files.inline_script
     return files

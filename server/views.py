@@ -27,6 +27,7 @@ from rencontre.server.i18n import (
 from rencontre.server.limits import LIMITS
 from rencontre.server.log import LogUnavailable
 from rencontre.server.security import socket_sources
+from rencontre.server.static_files import STATIC_FILES
 from rencontre.server.settings import Settings
 from rencontre.server.web_auth import (
     LANG_COOKIE,
@@ -65,7 +66,7 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
     response.enable_compression()
     response.headers["Content-Security-Policy"] = policy(
         hub.state.programme, hub.state.programme_seq, socket_sources(request),
-        flag_origins(hub.state))
+        flag_origins(hub.state), request.app[STATIC_FILES].script_sources)
     # Not "no-referrer": with it Chromium sends "Origin: null" on the pages' own forms.
     response.headers["Referrer-Policy"] = "same-origin"
     if request.query.get("lang") in LANGUAGES:

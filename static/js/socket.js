@@ -23,6 +23,12 @@ const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping", "at
 
 const visible = () => document.visibilityState !== "hidden";
 
+// Whether two flat objects (a message's data) hold the same fields and values.
+const same = (a, b) => {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+};
+
 export class RequestError extends Error {
   constructor(reply) {
     super(reply.message);
@@ -45,6 +51,7 @@ export class Socket extends EventTarget {
     this.eventSeq = 0;
     this.clockOffset = 0;
     this.attempt = 0;
+    this.said = []; // while a connection opens: what the early socket already sent
     this.restoreQueue();
     // Online presence: the server counts a page in a session's room while it is visible.
     document.addEventListener("visibilitychange", () => {
@@ -63,25 +70,60 @@ export class Socket extends EventTarget {
 
   connect() {
     this.setState(this.attempt ? "reconnecting" : "connecting");
-    const ws = (this.ws = this.takeEarly() || new WebSocket(this.url));
+    const early = this.takeEarly();
+    const ws = (this.ws = early ? early.ws : new WebSocket(this.url));
     ws.onopen = () => this.opened();
     ws.onmessage = (event) => this.received(JSON.parse(event.data));
     ws.onclose = () => this.closed(ws);
     ws.onerror = () => ws.close();
-    if (ws.readyState === WebSocket.OPEN) this.opened();
+    if (ws.readyState !== WebSocket.OPEN) return;
+    this.opened(early.said);
+    this.replay(ws, early.heard);
   }
 
-  // The websocket socket_early.js opened before the page's modules arrived, if it is for
-  // this address and not closed; the server says nothing before the hello, so no message
-  // was missed.
+  // The websocket socket_early.js opened as the page was read, if it is for this address,
+  // not closed, and said (if it is open) the hello and joins this socket would say. Else
+  // it is closed, and the socket opens its own.
   takeEarly() {
     const early = window.earlySocket;
     window.earlySocket = null;
-    if (!early || early.url !== this.url || early.readyState > WebSocket.OPEN) return null;
-    return early;
+    if (!early || early.ws.url !== this.url || early.ws.readyState > WebSocket.OPEN) return null;
+    if (early.said.every((message) => this.opensWith(message))) return early;
+    early.ws.close();
+    return null;
   }
 
-  async opened() {
+  // Whether ``message`` is one this socket sends as a connection opens.
+  opensWith({ type, data }) {
+    if (type === "auth.hello") return same(data, this.helloData());
+    return type === "room.join" && this.rooms.has(data.room)
+      && same(data, { ...this.joinOptions.get(data.room), room: data.room });
+  }
+
+  helloData() {
+    return { ...this.hello, visible: visible() };
+  }
+
+  // What the early socket heard before it was taken over, said in order, one message per
+  // task as the network would (the continuations of one answer run before the next); what
+  // arrives meanwhile waits its turn behind them.
+  replay(ws, heard) {
+    ws.onmessage = (event) => heard.push(event.data);
+    const next = () => {
+      if (ws !== this.ws) return;
+      if (!heard.length) {
+        ws.onmessage = (event) => this.received(JSON.parse(event.data));
+        return;
+      }
+      this.received(JSON.parse(heard.shift()));
+      setTimeout(next);
+    };
+    setTimeout(next);
+  }
+
+  // ``said``: the early socket's hello and joins, already sent; their answers are awaited
+  // under their ids instead of asking again.
+  async opened(said = []) {
     this.lastHeard = Date.now();
     clearInterval(this.pinger);
     this.pinger = setInterval(() => this.keepAlive(), PING_EVERY);
@@ -89,9 +131,11 @@ export class Socket extends EventTarget {
       // The rooms are joined in the same round trip as the hello (one round trip less on
       // a slow network); their snapshots are applied after the event's.
       let helloDone;
-      const hello = this.call("auth.hello", { ...this.hello, visible: visible() });
+      this.said = said;
+      const hello = this.call("auth.hello", this.helloData());
       this.helloDone = new Promise((resolve) => { helloDone = resolve; });
       const joins = [...this.rooms.keys()].map((room) => this.join(room, this.joinOptions.get(room)));
+      this.said = [];
       for (const join of joins) join.catch(() => {}); // said below, or moot if the hello fails
       let snapshot;
       try {
@@ -196,11 +240,12 @@ export class Socket extends EventTarget {
 
   // Send a message and resolve with its result; commands survive reconnects.
   call(type, data = {}) {
-    const message = { type, id: newId(), data };
+    const early = this.said.findIndex((message) => message.type === type && same(message.data, data));
+    const message = early >= 0 ? this.said.splice(early, 1)[0] : { type, id: newId(), data };
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { message, resolve, reject, at: this.now });
       if (!LOCAL.has(type)) this.saveQueue();
-      if (LOCAL.has(type) || this.state === "connected") this.transmit(message);
+      if (early < 0 && (LOCAL.has(type) || this.state === "connected")) this.transmit(message);
     });
   }
 

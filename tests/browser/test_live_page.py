@@ -9,6 +9,7 @@ websocket of its own (``tests/integration/wsclient.py``).
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 import pytest
@@ -277,3 +278,52 @@ async def test_opening_a_poll_asks_before_it_replaces_the_question_on_stage(
     await expect(stage.locator("#stage")).to_have_attribute("data-mode", "poll")
     assert len(questions) == 2
     assert not page_errors, page_errors
+
+
+async def test_the_page_uses_the_websocket_its_head_opened_and_misses_nothing(
+        start_server, new_page, page_errors) -> None:
+    """On a slow network the hello and the join are answered while the modules download:
+    the page's first lines open the websocket and say them; the modules take that socket
+    over, with the answers and the pushes that came meanwhile, in order."""
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("session.start", {"session": SESSION})
+    await publish(organiser, "In the snapshot?")
+    page = await new_page()
+    sockets, sent, joined = [], [], asyncio.Event()
+
+    def watch(ws) -> None:
+        sockets.append(ws)
+        ws.on("framesent", lambda frame: sent.append(json.loads(frame)))
+        ws.on("framereceived", lambda frame: joined.set()
+              if json.loads(frame).get("id") == "early-room.join" else None)
+
+    page.on("websocket", watch)
+    release = asyncio.Event()
+
+    async def slow_network(route) -> None:
+        await release.wait()
+        await route.continue_()
+
+    await page.route("**/js/live.js", slow_network)
+    await page.goto(f"{server.url}/live/{SESSION}", wait_until="commit")
+    await asyncio.wait_for(joined.wait(), 10)
+    # A question asked after the join was answered, before the page's modules run.
+    await publish(organiser, "Heard while loading?")
+    await asyncio.sleep(0.3)
+    release.set()
+    await connected(page)
+    # Once each: the first from the join's snapshot, the second from a push the socket kept.
+    await expect(page.locator("#questions > li .q-text")).to_have_text(
+        ["In the snapshot?", "Heard while loading?"])
+    await expect(page.locator("#ask-fields")).to_be_enabled()
+    assert len(sockets) == 1
+    hellos = [message["id"] for message in sent if message["type"] in ("auth.hello", "room.join")]
+    assert hellos == ["early-auth.hello", "early-room.join"]
+    assert not page_errors, page_errors
+    await organiser.close()
+
+
+async def publish(moderator: Client, text: str) -> None:
+    question = await moderator.call("qa.ask", {"session": SESSION, "text": text})
+    await moderator.call("qa.approve", {"question": question["id"]})

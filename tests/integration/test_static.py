@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import re
 
 from rencontre.server.app import STATIC
@@ -75,8 +77,21 @@ async def test_a_page_preloads_every_module_its_script_imports(app_client) -> No
     assert first == {"js/live.js", "js/i18n.js", "js/qa.js", "js/socket.js"}
     assert {"js/polls_live.js", "js/polls.js", "js/player.js", "js/reactions.js"} <= later
     assert not first & later
-    # The websocket opens while the modules download.
-    assert re.search(r'<script async src="/static/v-[0-9a-f]+/js/socket_early.js"', text)
+
+
+async def test_the_live_page_opens_its_websocket_inline_before_its_stylesheet(app_client) -> None:
+    response = await app_client.get("/live/s01", cookies={"rencontre_token":
+                                                           app_client.tokens["attendee"]})
+    text = await response.text()
+    # A script after a stylesheet waits until the stylesheet has arrived.
+    script = re.search(r'<script data-room="s01">(.*?)</script>', text, re.DOTALL)
+    assert script and text.index(script[0]) < text.index('<link rel="stylesheet"')
+    assert script[1] == (STATIC / "js/socket_early.js").read_text()
+    # The page's policy allows that script by its digest, and no other inline script.
+    digest = base64.b64encode(hashlib.sha256(script[1].encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    assert f"script-src 'self' 'sha256-{digest}';" in policy
+    assert "unsafe-inline" not in policy
 
 
 async def test_no_file_outside_static_is_served(app_client) -> None:
