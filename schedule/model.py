@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -312,6 +313,10 @@ class Session:
         )
 
 
+def _in_order(session: Session) -> tuple[datetime, str, str]:
+    return (session.start, session.room, session.id)
+
+
 @dataclass(slots=True)
 class Programme:
     """Everything on the agenda of one event."""
@@ -326,7 +331,7 @@ class Programme:
         return sorted(self.rooms.values(), key=lambda r: (r.position, r.id))
 
     def ordered_sessions(self) -> list[Session]:
-        return sorted(self.sessions.values(), key=lambda s: (s.start, s.room, s.id))
+        return sorted(self.sessions.values(), key=_in_order)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -335,6 +340,19 @@ class Programme:
             "tracks": [t.to_json() for t in self.tracks.values()],
             "speakers": [s.to_json() for s in self.speakers.values()],
             "sessions": [s.to_json() for s in self.ordered_sessions()],
+        }
+
+    def part_json(self, ids: Iterable[str]) -> dict[str, Any]:
+        """``to_json`` with only the sessions ``ids`` that exist, and their speakers: what a
+        page about those sessions needs (the whole of a large event is megabytes)."""
+        sessions = [self.sessions[i] for i in dict.fromkeys(ids) if i in self.sessions]
+        speakers = dict.fromkeys(speaker for s in sessions for speaker in s.speakers)
+        return {
+            "event": self.event.to_json() if self.event else None,
+            "rooms": [r.to_json() for r in self.ordered_rooms()],
+            "tracks": [t.to_json() for t in self.tracks.values()],
+            "speakers": [self.speakers[i].to_json() for i in speakers if i in self.speakers],
+            "sessions": [s.to_json() for s in sorted(sessions, key=_in_order)],
         }
 
     @classmethod

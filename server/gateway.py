@@ -6,6 +6,10 @@ The server answers each with ``{"type": "reply", "id": ..., "ok": true,
 "message": ...}``; pushes carry the type of the event they publish and its seq.
 A command's ``id`` is also its idempotency key: a retry with the same id
 gets the first outcome again and changes nothing.
+
+The address may carry the first messages (``/ws?hello&lang=es&visible=1&join=s01``,
+see ``opening_frames``): they are answered right behind the handshake, a round trip
+sooner than frames sent once the socket is open.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
+from multidict import MultiMapping
 
 from rencontre.attendance.ledger import SCANNERS
 from rencontre.attendance.links import chosen
 from rencontre.attendance.registrations import kiosk_roster, search
 from rencontre.attendance.report import links_csv
 from rencontre.cities.declaration import signer_view
-from rencontre.engine.fields import Id, Text, not_text
+from rencontre.engine.fields import Id, Text, TextList, not_text
 from rencontre.engine.messages import N_, Actor, Command, Push, Refusal, Role
 from rencontre.engine.snapshots import event_snapshot, is_staff, may_view, room_snapshot
 from rencontre.engine.text import is_text
@@ -45,6 +50,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT = 25.0
 IN_FLIGHT = 64
+HELLO_SESSIONS = 20  # ids a hello may restrict its programme to
 # JSON escapes of surrogates: only a frame holding one may decode to a lone surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -114,6 +120,7 @@ class Gateway:
             await ws.prepare(request)
             connection = self.connection(request, actor, limit, address)
             self.hub.connect(connection)
+            self.open_with(connection, request.query)
             try:
                 async for message in ws:
                     if message.type != WSMsgType.TEXT:
@@ -131,6 +138,12 @@ class Gateway:
             return ws
         finally:
             self.limits.disconnect(address)
+
+    def open_with(self, connection: Connection, query: MultiMapping[str]) -> None:
+        """Answer the messages the socket's address carries, as if they were its first
+        frames. (Not in ``handle``: what its frame holds lives as long as the socket.)"""
+        for text in opening_frames(query):
+            connection.run(self.receive(connection, text))
 
     def connection(self, request: web.Request, actor: Actor | None, limit: int,
                    address: str) -> Connection:
@@ -277,9 +290,29 @@ def _not_text(value: Any, path: str) -> str | None:
     return None
 
 
+def opening_frames(query: MultiMapping[str]) -> list[str]:
+    """The frames ``/ws?hello&lang=…&visible=1|0&sessions=<id>…&join=<room>`` stands for:
+    ``auth.hello`` (id ``hello``) with that ``lang``, ``visible`` and ``sessions`` (each
+    ``sessions`` parameter one id), then ``room.join`` (id ``join``) of that room. Sign-in
+    is the cookie's: a token never goes in an address. Checked and answered as any frame is."""
+    if "hello" not in query:
+        return []
+    hello: dict[str, Any] = {"visible": query.get("visible", "1") != "0"}
+    if "lang" in query:
+        hello["lang"] = query["lang"]
+    if "sessions" in query:
+        hello["sessions"] = query.getall("sessions")
+    frames = [json.dumps({"type": "auth.hello", "id": "hello", "data": hello})]
+    if "join" in query:
+        frames.append(json.dumps({"type": "room.join", "id": "join",
+                                  "data": {"room": query["join"]}}))
+    return frames
+
+
 @local("auth.hello")
 async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
-    """Sign in (with ``token``, or the session cookie) and get the event snapshot."""
+    """Sign in (with ``token``, or the session cookie) and get the event snapshot; with
+    ``sessions`` (a list of ids), its programme holds only those sessions."""
     lang = data.get("lang")
     if lang in LANGUAGES:
         connection.lang = lang
@@ -306,7 +339,11 @@ async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
     if actor is not None:
         hub.subscribe(connection, f"role:{actor.role.value}")
         hub.subscribe(connection, f"principal:{actor.id}")
-    return event_snapshot(state, actor, hub.clock(), programme=hub.programme_json())
+    # A page about some sessions (the live page) asks for just them of the programme.
+    sessions = data.get("sessions")
+    programme = hub.programme_json() if sessions is None else state.programme.part_json(
+        TextList(min_items=0, max_items=HELLO_SESSIONS).check("sessions", sessions))
+    return event_snapshot(state, actor, hub.clock(), programme=programme)
 
 
 def _visibility(gateway: Gateway, connection: Connection, data: dict[str, Any]) -> None:

@@ -15,7 +15,9 @@ import { LateView, Socket } from "./socket.js";
 
 const article = document.getElementById("live");
 const sessionId = article.dataset.session;
-const socket = new Socket({ hello: { lang } });
+// Of the programme, this page needs its session only (and the rooms): not a large event's
+// megabytes on a phone's network.
+const socket = new Socket({ hello: { lang, sessions: [sessionId] } });
 const room = new QARoom(socket, sessionId);
 
 const form = document.getElementById("ask-form");

@@ -23,10 +23,11 @@ const LOCAL = new Set(["auth.hello", "room.join", "room.leave", "conn.ping", "at
 
 const visible = () => document.visibilityState !== "hidden";
 
-// Whether two flat objects (a message's data) hold the same fields and values.
+// Whether two messages' data hold the same fields and values.
 const same = (a, b) => {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+  return keys.length === Object.keys(b).length
+    && keys.every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
 };
 
 export class RequestError extends Error {
@@ -72,22 +73,23 @@ export class Socket extends EventTarget {
     this.setState(this.attempt ? "reconnecting" : "connecting");
     const early = this.takeEarly();
     const ws = (this.ws = early ? early.ws : new WebSocket(this.url));
-    ws.onopen = () => this.opened();
+    const said = early ? early.said : [];
+    ws.onopen = () => this.opened(said);
     ws.onmessage = (event) => this.received(JSON.parse(event.data));
     ws.onclose = () => this.closed(ws);
     ws.onerror = () => ws.close();
     if (ws.readyState !== WebSocket.OPEN) return;
-    this.opened(early.said);
+    this.opened(said);
     this.replay(ws, early.heard);
   }
 
   // The websocket socket_early.js opened as the page was read, if it is for this address,
-  // not closed, and said (if it is open) the hello and joins this socket would say. Else
+  // not closed, and its address asked for the hello and joins this socket would say. Else
   // it is closed, and the socket opens its own.
   takeEarly() {
     const early = window.earlySocket;
     window.earlySocket = null;
-    if (!early || early.ws.url !== this.url || early.ws.readyState > WebSocket.OPEN) return null;
+    if (!early || early.url !== this.url || early.ws.readyState > WebSocket.OPEN) return null;
     if (early.said.every((message) => this.opensWith(message))) return early;
     early.ws.close();
     return null;
@@ -121,8 +123,8 @@ export class Socket extends EventTarget {
     setTimeout(next);
   }
 
-  // ``said``: the early socket's hello and joins, already sent; their answers are awaited
-  // under their ids instead of asking again.
+  // ``said``: the hello and joins the early socket's address asked for; their answers are
+  // awaited under their ids instead of asking again.
   async opened(said = []) {
     this.lastHeard = Date.now();
     clearInterval(this.pinger);

@@ -292,11 +292,19 @@ async def test_the_page_uses_the_websocket_its_head_opened_and_misses_nothing(
     page = await new_page()
     sockets, sent, joined = [], [], asyncio.Event()
 
+    hellos = []
+
+    def heard(frame: str) -> None:
+        message = json.loads(frame)
+        if message.get("id") == "hello":
+            hellos.append(message)
+        if message.get("id") == "join":
+            joined.set()
+
     def watch(ws) -> None:
         sockets.append(ws)
         ws.on("framesent", lambda frame: sent.append(json.loads(frame)))
-        ws.on("framereceived", lambda frame: joined.set()
-              if json.loads(frame).get("id") == "early-room.join" else None)
+        ws.on("framereceived", heard)
 
     page.on("websocket", watch)
     release = asyncio.Event()
@@ -317,9 +325,11 @@ async def test_the_page_uses_the_websocket_its_head_opened_and_misses_nothing(
     await expect(page.locator("#questions > li .q-text")).to_have_text(
         ["In the snapshot?", "Heard while loading?"])
     await expect(page.locator("#ask-fields")).to_be_enabled()
-    assert len(sockets) == 1
-    hellos = [message["id"] for message in sent if message["type"] in ("auth.hello", "room.join")]
-    assert hellos == ["early-auth.hello", "early-room.join"]
+    # One socket, whose address asked for the hello and the join: no frame asks again.
+    assert len(sockets) == 1 and f"join={SESSION}" in sockets[0].url
+    assert not [message for message in sent if message["type"] in ("auth.hello", "room.join")]
+    # Of the programme, the page got its own session only.
+    assert [s["id"] for s in hellos[0]["result"]["programme"]["sessions"]] == [SESSION]
     assert not page_errors, page_errors
     await organiser.close()
 

@@ -281,3 +281,59 @@ async def test_watching_a_room_gets_its_announcements_but_no_qa_and_no_presence(
         assert push["announcement"]["text"] != "Gone"
     for client in (reader, moderator):
         await client.close()
+
+
+async def test_the_address_asks_for_the_hello_and_the_join(app_client):
+    """``/ws?hello&lang=…&join=…``: answered right behind the handshake, before any frame,
+    as the frames ``auth.hello`` (id ``hello``) and ``room.join`` (id ``join``) would be."""
+    cookie = {"Cookie": f"rencontre_token={app_client.tokens['attendee']}"}
+    address = ws_url(app_client) + "?hello&lang=es&visible=1&sessions=s02&sessions=s01&join=s02"
+    async with websockets.connect(address, additional_headers=cookie) as ws:
+        hello = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        join = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        assert (hello["id"], hello["ok"]) == ("hello", True)
+        assert hello["result"]["me"]["role"] == "attendee"
+        assert [s["id"] for s in hello["result"]["programme"]["sessions"]] == ["s01", "s02"]
+        assert (join["id"], join["ok"]) == ("join", True)
+        assert join["result"]["session"]["id"] == "s02"
+        # Spanish from the address: the room's refusals come in it.
+        await ws.send(json.dumps({"type": "room.join", "id": "x", "data": {"room": "nope"}}))
+        refused = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        assert refused["message"] == "No existe la sesión “nope”."
+
+
+async def test_an_address_asking_for_an_unknown_room_gets_a_clear_error(app_client):
+    cookie = {"Cookie": f"rencontre_token={app_client.tokens['attendee']}"}
+    async with websockets.connect(ws_url(app_client) + "?hello&join=nope",
+                                  additional_headers=cookie) as ws:
+        hello = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        join = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        assert hello["ok"] is True
+        assert (join["type"], join["id"], join["code"]) == ("error", "join", "room.unknown")
+    # Without ``hello`` the address asks for nothing: the server waits for the first frame.
+    async with websockets.connect(ws_url(app_client) + "?join=s02",
+                                  additional_headers=cookie) as ws:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(ws.recv(), 0.3)
+
+
+async def test_a_hello_may_ask_for_some_sessions_of_the_programme_only(app_client):
+    """A page about one session does not download a large event's whole programme."""
+    url = ws_url(app_client)
+    whole = await Client.connect(url, app_client.tokens["attendee"])
+    part = await Client.connect(url)
+    snapshot = await part.call("auth.hello", {"token": app_client.tokens["attendee"],
+                                              "sessions": ["s02", "nope"]})
+    programme, everything = snapshot["programme"], whole.snapshot["programme"]
+    assert [s["id"] for s in programme["sessions"]] == ["s02"]
+    session = programme["sessions"][0]
+    assert session == next(s for s in everything["sessions"] if s["id"] == "s02")
+    assert {p["id"] for p in programme["speakers"]} == set(session["speakers"]) != set()
+    assert len(everything["speakers"]) > len(programme["speakers"])
+    assert programme["rooms"] == everything["rooms"] and programme["event"] == everything["event"]
+    assert len(everything["sessions"]) > 20
+    for bad in ("s02", ["s02"] * 21, [7]):
+        refused = await part.send("auth.hello", {"sessions": bad})
+        assert (refused["type"], refused["code"]) == ("error", "request.invalid"), bad
+    await whole.close()
+    await part.close()
