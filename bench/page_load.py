@@ -4,10 +4,11 @@ a 1.6 Mbps / 400 ms network (Chrome DevTools' "Slow 4G"-like preset), through CD
     python -m bench.page_load                 # 5 cold and 5 warm loads of each page
     python -m bench.page_load --runs 9 --out bench/results/page-load.json
 
-"Usable" is the moment the page says it is connected and its ask form is enabled
-(``#conn[data-state=connected]`` and ``#ask-fields`` not disabled) and has been painted
-(its first contentful paint: a page whose scripts run before its first frame is not usable
-sooner), in ms from the start of the navigation (``performance.now()`` in the page). A cold load has an empty cache; a
+"Ready" is the issue's measure: the moment the page says it is connected and its ask form
+is enabled (``#conn[data-state=connected]`` and ``#ask-fields`` not disabled). "Usable" is
+ready and painted too (its first contentful paint: a page whose scripts run before its first
+frame is not usable sooner). Both in ms from the start of the navigation
+(``performance.now()`` in the page). A cold load has an empty cache; a
 warm load is the same page again in the same browser context, as an attendee who comes
 back to it (the versioned static files are cached for a year and not asked for again).
 
@@ -49,7 +50,10 @@ USABLE = """
   let readyAt = null;
   let paintedAt = null;
   const settle = () => {
-    if (readyAt !== null && paintedAt !== null) window.usableAt = Math.max(readyAt, paintedAt);
+    if (readyAt !== null && paintedAt !== null) {
+      window.readyAt = readyAt;
+      window.usableAt = Math.max(readyAt, paintedAt);
+    }
   };
   const check = () => {
     if (readyAt !== null) return;
@@ -103,13 +107,15 @@ async def load(browser: Browser, url: str, cookie: dict[str, Any] | None, warm: 
         await page.goto(url)
         await page.wait_for_function("window.usableAt", timeout=60_000)
         usable = await page.evaluate("window.usableAt")
+        ready = await page.evaluate("window.readyAt")
         transferred = await page.evaluate(
             "performance.getEntriesByType('navigation').concat("
             "performance.getEntriesByType('resource'))"
             ".reduce((sum, e) => sum + (e.transferSize || 0), 0)")
         requests = await page.evaluate(
             "performance.getEntriesByType('resource').filter(e => e.transferSize > 0).length + 1")
-        return {"usable_ms": usable, "bytes": transferred, "requests": requests}
+        return {"usable_ms": usable, "ready_ms": ready, "bytes": transferred,
+                "requests": requests}
     finally:
         await context.close()
 
@@ -134,6 +140,8 @@ async def measure(target: Target, runs: int) -> dict[str, Any]:
                                for _ in range(runs)]
                     times = sorted(s["usable_ms"] for s in samples)
                     out[kind] = {"median_ms": statistics.median(times), "max_ms": times[-1],
+                                 "ready_median_ms": statistics.median(
+                                     s["ready_ms"] for s in samples),
                                  "min_ms": times[0],
                                  "bytes": statistics.median(s["bytes"] for s in samples),
                                  "requests": statistics.median(s["requests"] for s in samples),
@@ -167,16 +175,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rencontre-page-") as workdir:
         results = {name: asyncio.run(measure(cls(Path(workdir)), args.runs))
                    for name, cls in (("rencontre", Rencontre), ("bare", Bare))}
-    print(f"\nLive page usable (connected, ask form enabled), CPU {CPU_SLOWDOWN}x slower, "
+    print(f"\nLive page ready (connected, ask form enabled) and usable (ready and painted), "
+          f"CPU {CPU_SLOWDOWN}x slower, "
           f"{THROUGHPUT * 8 / 1e6:g} Mbps, {LATENCY_MS} ms; {args.runs} loads each; goal "
           f"<= {GOAL_MS} ms")
-    print(f"{'':24}{'rencontre':>12}{'bare':>12}{'ratio':>8}")
+    print(f"{'':30}{'rencontre':>12}{'bare':>12}{'ratio':>8}")
     for kind in ("cold", "warm"):
-        for key, label in (("median_ms", "median (ms)"), ("max_ms", "max (ms)"),
+        for key, label in (("ready_median_ms", "ready, median (ms)"),
+                           ("median_ms", "usable, median (ms)"), ("max_ms", "usable, max (ms)"),
                            ("bytes", "bytes transferred"), ("requests", "requests")):
             ours, bare = results["rencontre"][kind][key], results["bare"][kind][key]
             ratio = f"{ours / bare:.2f}" if bare else "–"
-            print(f"{kind + ' ' + label:24}{ours:>12,.0f}{bare:>12,.0f}{ratio:>8}")
+            print(f"{kind + ' ' + label:30}{ours:>12,.0f}{bare:>12,.0f}{ratio:>8}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"results": results, "runs": args.runs,
                                     "seconds": time.monotonic() - started}, indent=2))
