@@ -85,8 +85,18 @@ class Registry:
         return register
 
     def publishes(self, type: str) -> Callable[[Publisher], Publisher]:
+        """Register the pushes an event makes. Another area may push on the same event
+        (polls push turnout when attendance changes who is present): both lists go out."""
+
         def register(publish: Publisher) -> Publisher:
-            self.publishers[type] = publish
+            first = self.publishers.get(type)
+            if first is None:
+                self.publishers[type] = publish
+            else:
+                def both(state: EventState, event: Event) -> list[tuple[str, dict]]:
+                    return [*first(state, event), *publish(state, event)]
+
+                self.publishers[type] = both
             return publish
 
         return register

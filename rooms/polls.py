@@ -331,6 +331,26 @@ def _publish_voted(state: EventState, event: Event) -> list[tuple[str, dict]]:
     return pushes
 
 
+def _publish_turnout(state: EventState, event: Event) -> list[tuple[str, dict]]:
+    """Who is present changed (a check-in or check-out, a door scan, a page following a
+    session online): the turnout of every open delegation poll, as a ``poll.voted``
+    without a ballot, coalesced with the ballots' pushes."""
+    pushes: list[tuple[str, dict]] = []
+    for poll in state.polls.by_id.values():
+        if poll.status is not PollStatus.OPEN or not poll.by_delegation:
+            continue
+        delegations = {poll.id: audiences.delegation_results(state, poll)}
+        topics = [f"staff:{poll.session}"] + ([f"room:{poll.session}"] if poll.counts_public else [])
+        pushes.extend((topic, {"type": "poll.voted", "room": poll.session,
+                               "delegations": delegations, "coalesce": True})
+                      for topic in topics)
+    return pushes
+
+
+for _presence in ("checkin.recorded", "checkin.undone", "door.moved", "occupancy.changed"):
+    publishes(_presence)(_publish_turnout)
+
+
 @applies("poll.answered")
 def _answered(state: EventState, event: Event) -> None:
     data = event.data

@@ -140,7 +140,7 @@ export class PollRoom extends EventTarget {
       this.mergeItems(answers, "entries", "id");
       for (const [id, ballot] of Object.entries(mine || {})) this.setMine(id, ballot);
       for (const [id, name] of Object.entries(castBy || {})) this.castBy.set(id, name);
-      this.changed("voted", { ids: Object.keys(results || {}) });
+      this.changed("voted", { ids: Object.keys({ ...results, ...delegations }) });
     };
     on("poll.voted", tallied);
     on("poll.answered", tallied);

@@ -250,6 +250,13 @@ async def test_open_answers_are_moderated_and_a_delegation_votes_once(
         "Villa Prueba votó (papeleta emitida por Ana).")
     await expect(figure.locator(".poll-turnout")).to_have_text(
         "Turnout: 1 of 1 delegations present")
+    # Ville Essai's delegate checks in at the door: the stage counts one delegation more
+    # present before anyone else votes.
+    claude = (await organiser.call("attendance.register", {"name": "Claude"}))["id"]
+    await organiser.call("delegation.member", {"registration": claude, "delegation": cities[1]})
+    await organiser.call("checkin.manual", {"registration": claude})
+    await expect(figure.locator(".poll-turnout")).to_have_text(
+        "Turnout: 1 of 2 delegations present")
     await expect(figure.locator(".poll-delegation")).to_have_text(["Villa Prueba"])
     await expect(figure.locator(".poll-delegation-ballot")).to_have_text(["For"])
     await expect(figure.locator(".poll-count")).to_have_text(["1 vote", "0 votes"])

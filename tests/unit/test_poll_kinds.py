@@ -397,3 +397,38 @@ def test_replaying_the_log_rebuilds_every_kind_exactly():
     vote(driver, city, actor=ANA_QRO, ranking=[1, 0])
     vote(driver, city, actor=LUIS_QRO, ranking=[0, 1])
     assert driver.replay().state.polls == driver.state.polls
+
+
+def test_turnout_follows_who_is_present_between_ballots():
+    """The stage's "2 of 3 present voted" moves when a delegate checks in, follows online
+    or checks out, not only when someone votes."""
+    driver = demo_driver()
+    delegations(driver)
+    attendance = driver.state.attendance
+    ana, claire = (attendance.registrations[attendance.by_principal[p]].badge
+                   for p in ("ana", "claire"))
+    assert driver.send("checkin.scan", {"badge": ana}, actor=KIOSK)["ok"]
+    poll = make(driver, "choice", options=["Oui", "Non"], audience="delegation")
+    vote(driver, poll, actor=ANA_QRO, choices=[0])
+
+    def turnout_pushed() -> dict[str, dict]:
+        pushed = {p.topic: p.message["delegations"][poll]["turnout"] for p in driver.pushes
+                  if p.message["type"] == "poll.voted" and "results" not in p.message}
+        driver.pushes.clear()
+        return pushed
+
+    driver.pushes.clear()
+    assert driver.send("checkin.scan", {"badge": claire}, actor=KIOSK)["ok"]
+    session = driver.state.polls.by_id[poll].session
+    assert turnout_pushed() == {f"staff:{session}": {"voted": 1, "present": 2},
+                                f"room:{session}": {"voted": 1, "present": 2}}
+    driver.send("presence.start", {"session": session, "source": "p1"},
+                actor=Actor("marta", Role.ATTENDEE, "Marta"))
+    assert turnout_pushed()[f"room:{session}"] == {"voted": 1, "present": 3}
+    assert driver.send("checkin.undo", {"registration": attendance.by_principal["claire"]},
+                       actor=MODERATOR)["ok"]
+    assert turnout_pushed()[f"room:{session}"] == {"voted": 1, "present": 2}
+    driver.send("poll.close", {"poll": poll}, actor=MODERATOR)
+    driver.pushes.clear()
+    assert driver.send("checkin.scan", {"badge": claire}, actor=KIOSK)["ok"]
+    assert turnout_pushed() == {}  # a closed poll's turnout stays as it closed
