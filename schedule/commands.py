@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rencontre.engine.fields import CONTROL, Blob, Bool, Choice
 from rencontre.engine.messages import N_, Command, Decision, Event, Refusal, Role
 from rencontre.engine.registry import applies, command, publishes
-from rencontre.schedule.loading import new_overlaps, result, settle
+from rencontre.schedule.loading import dropped, new_overlaps, result, settle
 from rencontre.schedule.model import InvalidProgramme, Programme, Session
 
 if TYPE_CHECKING:
@@ -27,7 +27,9 @@ def load(state: EventState, cmd: Command) -> Decision:
     Like a live change, a load that would put two sessions in one room at once is refused
     (``schedule.room-conflict``, every pair listed) unless it says ``force``. It is a
     programme change like any other: each session it moves, cancels, restores or edits gets
-    its ``session.changed``, with a line in the change log.
+    its ``session.changed``, with a line in the change log; so does each session a
+    replacing load leaves out (``removed``, said before the load, while the session is
+    still there to be named).
     """
     mode = cmd.data.get("mode", "replace")
     try:
@@ -40,14 +42,19 @@ def load(state: EventState, cmd: Command) -> Decision:
     changes = settle(state.programme, incoming, mode, at)
     if not cmd.data.get("force"):
         _refuse_overlaps(new_overlaps(result(state.programme, incoming, mode), incoming))
-    events = [Event("schedule.loaded", {
+    events = [Event("session.changed", {
+        "kind": "removed", "at": cmd.at, "sessions": [session.to_json()],
+        "details": {"title": session.title, "source": "import"},
+    }) for session in dropped(state.programme, incoming, mode)]
+    events.append(Event("schedule.loaded", {
         "programme": cmd.data["programme"], "mode": mode, "at": cmd.at,
-    })]
+    }))
     events += [Event("session.changed", {
         "kind": change.kind, "at": cmd.at, "sessions": [change.session.to_json()],
         "details": {**change.details, "source": "import"},
     }) for change in changes]
-    return Decision(events, {"sessions": len(incoming.sessions), "changed": len(changes)})
+    return Decision(events, {"sessions": len(incoming.sessions),
+                             "changed": len(events) - 1})
 
 
 MAX_LISTED = 100

@@ -68,6 +68,13 @@ def settle(current: Programme, incoming: Programme, mode: str, at: datetime) -> 
     return changes
 
 
+def dropped(current: Programme, incoming: Programme, mode: str) -> list[Session]:
+    """The sessions a replacing load (``incoming`` settled) leaves out, in programme order."""
+    if mode != "replace":
+        return []
+    return [s for s in current.ordered_sessions() if s.id not in incoming.sessions]
+
+
 def result(current: Programme, incoming: Programme, mode: str) -> dict[str, Session]:
     """The sessions the event will have once ``incoming`` (settled) is loaded."""
     return dict(incoming.sessions) if mode == "replace" else {**current.sessions,

@@ -90,6 +90,7 @@ JS_MESSAGES = [
     N_("“{title}” has ended."),
     N_("“{title}” has started."),
     N_("“{title}” is back on the programme."),
+    N_("“{title}” was removed from the programme."),
     N_("“{title}” is brought forward by {minutes} min, now at {time}."),
     N_("“{title}” is cancelled."),
     N_("“{title}” is delayed by {minutes} min, now at {time}."),

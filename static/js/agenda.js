@@ -250,7 +250,8 @@ function titleOf(store, id, fallback) {
 // change that just happened, with the session's time now; the log's older lines go without.
 export function describeChange(change, store, { live = true } = {}) {
   const session = store.sessions.get(change.session);
-  const title = titleOf(store, change.session);
+  // A removed session is named by the change itself: the programme no longer has it.
+  const title = titleOf(store, change.session, change.title && { title: change.title });
   const time = session && live ? bothClocks(session.start) : null;
   const minutes = Math.abs(change.minutes || 0);
   let text;
@@ -286,6 +287,9 @@ export function describeChange(change, store, { live = true } = {}) {
       break;
     case "restored":
       text = t("“{title}” is back on the programme.", { title });
+      break;
+    case "removed":
+      text = t("“{title}” was removed from the programme.", { title });
       break;
     case "edited":
       if ((change.fields || []).some((f) => f === "start" || f === "end")) {

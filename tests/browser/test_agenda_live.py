@@ -12,6 +12,7 @@ from playwright.async_api import expect
 
 from rencontre.server.i18n import translate
 from tests.browser.pages import connected, sign_in_moderator
+from tests.integration.wsclient import Client
 
 pytestmark = pytest.mark.browser
 
@@ -125,3 +126,25 @@ async def test_day_tabs_filters_and_search(start_server, new_page, page_errors) 
     await page.get_by_label(translate("fr", "List")).check()
     await expect(page.locator(".agenda-list")).to_be_visible()
     assert not page_errors, page_errors
+
+
+async def test_a_session_left_out_of_a_new_programme_is_named_in_the_change_log(
+        start_server, new_page, page_errors) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    page = await new_page(locale="fr-FR")
+    await page.goto(server.attendee_link + "?lang=fr")
+    await page.goto(f"{server.url}/changes")
+    await connected(page)
+    programme = organiser.snapshot["programme"]
+    (dropped,) = [s for s in programme["sessions"] if s["id"] == "s02"]
+    programme["sessions"].remove(dropped)
+    await organiser.call("schedule.load", {"programme": programme, "mode": "replace"})
+    items = page.locator("#change-log > li")
+    await expect(items).to_have_count(1)
+    await expect(items.first).to_contain_text(
+        f"La session «\u202f{dropped['title']['fr']}\u202f» a été retirée du programme.")
+    await page.reload()
+    await expect(items.first).to_contain_text("a été retirée du programme.")
+    assert not page_errors, page_errors
+    await organiser.close()

@@ -106,6 +106,31 @@ def test_a_merge_import_writes_one_change_per_changed_session_and_pushes_it() ->
     assert replayed.programme.to_json() == driver.state.programme.to_json()
 
 
+def test_a_replacing_import_logs_each_session_it_leaves_out() -> None:
+    """Whoever starred or follows a session that a new file no longer has is told so."""
+    driver = demo_driver()
+    programme = demo_programme(DEMO_START)
+    dropped = [s for s in programme["sessions"] if s["id"] in ("s04", "s07")]
+    programme["sessions"] = [s for s in programme["sessions"] if s not in dropped]
+    changes, pushes = len(driver.state.changes), len(driver.pushes)
+    outcome = driver.send("schedule.load", {"programme": programme, "mode": "replace"})
+    assert outcome["result"]["changed"] == 2
+    removed = driver.state.changes[changes:]
+    assert [(c.kind, c.session) for c in removed] == [("removed", "s04"), ("removed", "s07")]
+    assert [c.details["title"] for c in removed] == [s["title"] for s in dropped]
+    assert "s04" not in driver.state.programme.sessions
+    sent = [(p.message["type"], p.message.get("change", {}).get("kind"))
+            for p in driver.pushes[pushes:]]
+    assert sent == [("session.changed", "removed"), ("session.changed", "removed"),
+                    ("schedule.loaded", None)]
+    # A merge leaves out nothing; replaying gives the same programme and change log.
+    assert driver.send("schedule.load", {"programme": programme, "mode": "merge"})[
+        "result"]["changed"] == 0
+    replayed = driver.replay().state
+    assert [c.to_json() for c in replayed.changes] == [c.to_json() for c in driver.state.changes]
+    assert replayed.programme.to_json() == driver.state.programme.to_json()
+
+
 def test_a_csv_merge_finds_rooms_by_id_then_by_any_languages_name() -> None:
     driver = demo_driver()
     rooms = dict(driver.state.programme.rooms)
