@@ -80,9 +80,19 @@ const STATES = {
   reconnecting: "Reconnecting…",
 };
 
-export function showConnection(socket, element) {
-  socket.addEventListener("state", (event) => {
-    element.dataset.state = event.detail;
-    element.textContent = t(STATES[event.detail] || "");
+// The connection line of a page's header. While the server cannot save (it answered
+// ``server.unavailable``: a full disk, a lost Redis), it says so, since what the viewer sent
+// waits to be sent again; ``unavailable: false`` where the page says that itself (the kiosk).
+export function showConnection(socket, element, { unavailable = true } = {}) {
+  const show = (state) => {
+    element.dataset.state = state;
+    element.textContent = t(STATES[state] || "");
+  };
+  socket.addEventListener("state", (event) => show(event.detail));
+  if (!unavailable) return;
+  socket.addEventListener("unavailable", () => {
+    element.dataset.state = "unavailable";
+    element.textContent = t("The server cannot save right now: what you sent will be sent again.");
   });
+  socket.addEventListener("recovered", () => show(socket.state));
 }

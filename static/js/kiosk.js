@@ -38,7 +38,7 @@ let settings = loadSettings();
 let lastScan = { code: "", at: -Infinity };
 let keys = 0;
 
-showConnection(socket, $("conn"));
+showConnection(socket, $("conn"), { unavailable: false }); // the verdict says "saved"
 
 // -- what answers mean -------------------------------------------------------------------------
 

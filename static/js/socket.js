@@ -212,6 +212,9 @@ export class Socket extends EventTarget {
       this.saveQueue();
       if (message.type === "reply") item.resolve(message.result);
       else item.reject(new RequestError(message));
+      if (item.retries && ![...this.pending.values()].some((other) => other.retries)) {
+        this.dispatchEvent(new CustomEvent("recovered"));
+      }
       return;
     }
     // A push at or before a snapshot's seq is already in that snapshot.
@@ -223,7 +226,8 @@ export class Socket extends EventTarget {
   }
 
   // The server could not tell whether it saved the command: it stays queued (and
-  // stored), listeners hear "unavailable", and it is sent again with its id.
+  // stored), listeners hear "unavailable", and it is sent again with its id; they hear
+  // "recovered" once no command waits for that any more.
   retryLater(item) {
     item.retries = (item.retries || 0) + 1;
     this.saveQueue();

@@ -87,3 +87,31 @@ async def test_a_page_gives_up_a_socket_whose_server_stopped_answering_at_once(
     await page.clock.fast_forward("00:20")  # past the reconnect's backoff
     await connected(page)
     assert not page_errors, page_errors
+
+
+async def test_a_question_the_server_could_not_save_is_said_to_wait_and_then_goes_in(
+        start_server, new_page, page_errors) -> None:
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("session.start", {"session": "s01"})
+    page = await new_page(locale="es-MX")
+    await page.goto(server.attendee_link + "?lang=es")
+    await page.goto(f"{server.url}/live/s01")
+    await connected(page)
+    conn = page.locator("#conn")
+    disk_full(server, True)
+    try:
+        await page.locator("#ask-text").fill("¿Quién paga el tranvía?")
+        await page.locator("#ask-submit").click()
+        # The header says why nothing happens yet; the socket itself is fine.
+        await expect(conn).to_have_attribute("data-state", "unavailable")
+        await expect(conn).to_have_text(
+            "El servidor no puede guardar ahora: lo que enviaste se volverá a enviar.")
+    finally:
+        disk_full(server, False)
+    # The next retry saves it: the question is the asker's, and the header is back.
+    await expect(page.locator("#mine .q-text")).to_have_text(["¿Quién paga el tranvía?"])
+    await expect(conn).to_have_attribute("data-state", "connected")
+    await expect(conn).to_have_text("Conectado")
+    await organiser.close()
+    assert not page_errors, page_errors
