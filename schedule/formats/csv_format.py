@@ -25,11 +25,13 @@ from .common import event_of, tidy
 from .errors import ImportProblems, Problem
 from .stream_links import CAPTIONS, REPLAY, channel_title, export_links, import_links
 
-# The floor and each interpretation: an address per channel (audio-only is not told apart).
+# The floor and each interpretation: an address per channel, and in ``audio_only`` the
+# names of those that carry sound only ("fr es").
 STREAMS = ("floor", *LANGUAGES)
 COLUMNS = ("id", "guid", "start", "end", "room", "track", "language",
            *(f"title_{lang}" for lang in LANGUAGES), *(f"abstract_{lang}" for lang in LANGUAGES),
-           "speakers", "status", *(f"stream_{name}" for name in STREAMS), "captions", "replay")
+           "speakers", "status", *(f"stream_{name}" for name in STREAMS), "captions", "replay",
+           "audio_only")
 REQUIRED = ("id", "start", "end", "room")
 SPEAKER_SEPARATOR = ";"
 IMPORTED_SLUG = "imported"
@@ -61,8 +63,10 @@ def export_csv(programme: Programme, *, lang: str = "en", base_url: str = "") ->
 
 def _stream_cells(programme: Programme, session: Session) -> list[str]:
     links = {title: url for url, title in export_links(programme, session)}
+    audio = [name for name in STREAMS if channel_title(name, True) in links]
     return [*(links.get(channel_title(name), links.get(channel_title(name, True), ""))
-              for name in STREAMS), links.get(CAPTIONS, ""), links.get(REPLAY, "")]
+              for name in STREAMS), links.get(CAPTIONS, ""), links.get(REPLAY, ""),
+            " ".join(audio)]
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
@@ -150,6 +154,7 @@ def _session(builder: ProgrammeBuilder, record: dict[str, str], place: str,
     if len(builder.problems) > problems or start is None or end is None:
         return None
     track = record.get("track", "")
+    audio = set(record.get("audio_only", "").lower().replace(",", " ").split())
     speakers = [builder.speaker("", name.strip())
                 for name in record.get("speakers", "").split(SPEAKER_SEPARATOR) if name.strip()]
     return Session(
@@ -159,6 +164,6 @@ def _session(builder: ProgrammeBuilder, record: dict[str, str], place: str,
                   if record.get(f"abstract_{lang}")},
         speakers=list(dict.fromkeys(speakers)), language=record.get("language") or "en",
         track=builder.track(track) if track else None, status=Status(status),
-        stream=import_links([(record.get(f"stream_{name}", ""), channel_title(name))
+        stream=import_links([(record.get(f"stream_{name}", ""), channel_title(name, name in audio))
                              for name in STREAMS] + [(record.get("captions", ""), CAPTIONS),
                                                      (record.get("replay", ""), REPLAY)]))

@@ -380,7 +380,7 @@ def test_csv_header_and_rows() -> None:
     assert lines[1] == ("s1,s1,2025-03-10T09:00-06:00,2025-03-10T10:00-06:00,Grande salle,"
                         "Intelligence artificielle,es,Ouverture : été,Apertura: año,Opening,"
                         "Bienvenue à tous.,Bienvenida.,Welcome.,Ana López; Jean Dupont,scheduled"
-                        ",,,,,,")  # no stream, captions or replay
+                        ",,,,,,,")  # no stream, captions, replay or audio-only channel
     assert ",cancelled" in lines[3]
 
 

@@ -80,11 +80,13 @@ def test_csv_columns_carry_the_channels_captions_and_replay() -> None:
     source = programme()
     data = export_csv(source)
     header = data.decode("utf-8-sig").split("\r\n")[0]
-    assert header.endswith("stream_floor,stream_fr,stream_es,stream_en,captions,replay")
+    assert header.endswith(
+        "stream_floor,stream_fr,stream_es,stream_en,captions,replay,audio_only")
     session = imported(import_csv(data), "s02")
-    # CSV keeps each language's address; audio-only is not told apart.
-    assert sorted((lang, kind, url) for lang, kind, url, _ in channels(session.stream)) == sorted(
-        (lang, kind, url) for lang, kind, url, _ in channels(source.sessions["s02"].stream))
+    # Each language's address, and the Spanish interpretation still audio-only.
+    assert sorted(channels(session.stream)) == sorted(channels(source.sessions["s02"].stream))
+    assert ("es", "hls", "https://cdn.example.org/s02/es.m3u8", "audio") in channels(
+        session.stream)
     assert session.stream.captions == STREAM["captions"]
 
 
