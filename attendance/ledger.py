@@ -470,7 +470,8 @@ def _occupancy_changed(state: EventState, event: Event) -> None:
 def _publish_occupancy(state: EventState, event: Event) -> list[tuple[str, dict]]:
     session = event.data["session"]
     payload = {"occupancy": {session: occupancy(state, session)}, "coalesce": True}
-    return [("role:kiosk", payload), ("role:organiser", payload), (f"staff:{session}", payload)]
+    return [("role:kiosk", payload), ("role:organiser", payload), (f"staff:{session}", payload),
+            (f"stage:{session}", payload)]
 
 
 # -- reading -----------------------------------------------------------------------------------

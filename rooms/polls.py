@@ -340,7 +340,9 @@ def _publish_turnout(state: EventState, event: Event) -> list[tuple[str, dict]]:
         if poll.status is not PollStatus.OPEN or not poll.by_delegation:
             continue
         delegations = {poll.id: audiences.delegation_results(state, poll)}
-        topics = [f"staff:{poll.session}"] + ([f"room:{poll.session}"] if poll.counts_public else [])
+        topics = [f"staff:{poll.session}"]
+        if poll.counts_public:
+            topics.append(f"room:{poll.session}")
         pushes.extend((topic, {"type": "poll.voted", "room": poll.session,
                                "delegations": delegations, "coalesce": True})
                       for topic in topics)

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from aiohttp import WSMsgType, web
 from multidict import MultiMapping
 
-from rencontre.attendance.ledger import SCANNERS
+from rencontre.attendance.ledger import SCANNERS, occupancy
 from rencontre.attendance.links import chosen
 from rencontre.attendance.registrations import kiosk_roster, search
 from rencontre.attendance.report import links_csv
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT = 25.0
 IN_FLIGHT = 64
 HELLO_SESSIONS = 20  # ids a hello may restrict its programme to
+ROOM_TOPICS = ("room:", "news:", "stage:")  # what room.join subscribes anyone to
 # JSON escapes of surrogates: only a frame holding one may decode to a lone surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -333,7 +334,8 @@ async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
     hub, actor = gateway.hub, connection.actor
     for topic in list(connection.topics):
         # Rooms stay joined across a new hello; staff topics only while still staff.
-        if not topic.startswith("room:") and not (topic.startswith("staff:") and is_staff(actor)):
+        staff = topic.startswith("staff:") and is_staff(actor)
+        if not topic.startswith(ROOM_TOPICS) and not staff:
             hub.unsubscribe(connection, topic)
     hub.subscribe(connection, "all")
     if actor is not None:
@@ -358,6 +360,8 @@ async def join(gateway: Gateway, connection: Connection, data: dict[str, Any]) -
 
     ``watch: true`` follows only the room's announcements, without taking part (a
     session's description page): the attendee is not counted as present online.
+    ``stage: true`` (the stage display) also follows the room's live occupancy: the
+    snapshot has ``occupancy``, then ``occupancy.changed`` follows.
     """
     state, actor = gateway.hub.state, connection.actor
     if not may_view(state, actor):
@@ -373,6 +377,9 @@ async def join(gateway: Gateway, connection: Connection, data: dict[str, Any]) -
         gateway.presence.joined(connection, room)
     if is_staff(actor):
         gateway.hub.subscribe(connection, f"staff:{room}")
+    if data.get("stage") is True:
+        gateway.hub.subscribe(connection, f"stage:{room}")
+        snapshot["occupancy"] = occupancy(state, room)
     return snapshot
 
 
@@ -408,6 +415,7 @@ async def leave(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
     gateway.hub.unsubscribe(connection, f"room:{room}")
     gateway.hub.unsubscribe(connection, f"staff:{room}")
     gateway.hub.unsubscribe(connection, f"news:{room}")
+    gateway.hub.unsubscribe(connection, f"stage:{room}")
     return {"room": room}
 
 

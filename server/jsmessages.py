@@ -6,6 +6,7 @@ JS_MESSAGES = [
     N_("Connecting…"),
     N_("Connected"),
     N_("Reconnecting…"),
+    N_("{inside} in the hall · {online} following online"),
     N_("The server cannot save right now: what you sent will be sent again."),
     N_("Offline: changes will be sent when the connection is back"),
     N_("Now"),

@@ -24,6 +24,7 @@ const joinText = document.getElementById("stage-join-text");
 const url = document.getElementById("stage-url");
 const qr = document.getElementById("stage-qr");
 const clockLine = document.getElementById("stage-clock");
+const occupancyLine = document.getElementById("stage-occupancy");
 const socket = new Socket({ hello: { lang } });
 const room = new QARoom(socket, null);
 const polls = new PollRoom(socket, null);
@@ -93,7 +94,7 @@ async function follow() {
   render();
   if (id) {
     try {
-      await socket.join(id);
+      await socket.join(id, { stage: true }); // with the hall's and online counts
     } catch {
       joined = null; // tried again on the next tick
     }
@@ -124,7 +125,11 @@ socket.addEventListener("schedule.loaded", (event) => {
 socket.addEventListener("room", (event) => {
   if (event.detail.room !== joined) return;
   announcements = event.detail.announcements;
+  renderOccupancy(event.detail.occupancy);
   render();
+});
+socket.addEventListener("occupancy.changed", (event) => {
+  if (joined && event.detail.occupancy[joined]) renderOccupancy(event.detail.occupancy[joined]);
 });
 socket.addEventListener("announcement.posted", (event) => {
   const { room: target, announcement } = event.detail;
@@ -268,6 +273,14 @@ function topItem(question) {
       el("span", { className: "arrow", text: "▲", attrs: { "aria-hidden": "true" } }),
       el("span", { className: "n", text: String(question.votes) })),
     el("span", { className: "stage-text", text: question.text, attrs: { lang: question.language } }));
+}
+
+// "120 in the hall · 450 following online": the remote half of the audience, seen by the room.
+function renderOccupancy(counts) {
+  const shown = Boolean(counts && (counts.inside || counts.online));
+  occupancyLine.hidden = !shown;
+  occupancyLine.textContent = shown ? t("{inside} in the hall · {online} following online", {
+    inside: counts.inside.toLocaleString(lang), online: counts.online.toLocaleString(lang) }) : "";
 }
 
 function renderJoin(session) {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, pair
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +66,17 @@ async def test_the_join_footer_stays_on_screen(start_server, new_page, page_erro
     await expect(stage.locator("#stage")).to_have_attribute("data-mode", "waiting")
     await expect(stage.locator("#stage-join")).to_be_visible()
     await expect(stage.locator("#stage-announcement")).to_be_visible()
+
+    # The hall sees its remote half: one delegate at the door, one following online.
+    occupancy = stage.locator("#stage-occupancy")
+    await expect(occupancy).to_be_hidden()
+    person = await organiser.call("attendance.register", {"name": "Amadou Diallo"})
+    kiosk = await pair(server.ws_url, organiser, "Teatro door")
+    await kiosk.call("entry.scan", {"badge": person["badge"], "session": SESSION, "force": True})
+    await expect(occupancy).to_have_text("1 in the hall · 0 following online")
+    remote = await Client.connect(server.ws_url, server.attendee_token)
+    await remote.call("room.join", {"room": SESSION})
+    await expect(occupancy).to_have_text("1 in the hall · 1 following online")
 
     poll = await organiser.call("poll.create", {
         "session": SESSION, "question": "Which line should the network fund first, given "

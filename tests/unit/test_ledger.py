@@ -193,11 +193,12 @@ def test_an_offline_entry_synced_late_starts_the_stay_at_its_scan_time():
     assert driver.state.attendance.conflicts[-1]["kind"] == "earlier"
 
 
-def test_occupancy_is_pushed_coalesced_to_kiosks_organisers_and_the_sessions_staff():
+def test_occupancy_is_pushed_coalesced_to_kiosks_organisers_staff_and_the_stage():
     driver, badge, _, me = setup()
     door(driver, "entry", badge, S03)
     pushes = [p for p in driver.pushes if p.message["type"] == "occupancy.changed"]
-    assert {p.topic for p in pushes} == {"role:kiosk", "role:organiser", "staff:s03"}
+    assert {p.topic for p in pushes} == {"role:kiosk", "role:organiser", "staff:s03",
+                                         "stage:s03"}
     assert all(p.coalesce for p in pushes)
     assert pushes[0].message["occupancy"]["s03"]["inside"] == 1
 
