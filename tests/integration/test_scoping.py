@@ -7,7 +7,7 @@ import asyncio
 import pytest
 import websockets
 
-from tests.integration.wsclient import Client, ws_url
+from tests.integration.wsclient import Client, pair, ws_url
 
 SESSION = "s02"
 
@@ -78,3 +78,26 @@ async def test_anonymous_clients_never_share_an_outcome(app_client):
     assert again["result"]["principal"] == two["result"]["principal"]
     await first.close()
     await second.close()
+
+
+async def test_a_new_hello_keeps_what_the_rooms_were_joined_for(app_client):
+    """A page that signs in again keeps its rooms: a session page's news, a stage's counts."""
+    url = ws_url(app_client)
+    organiser = await Client.connect(url, app_client.tokens["Organiser"])
+    page = await Client.connect(url)
+    await page.call("room.join", {"room": SESSION, "watch": True})
+    stage = await Client.connect(url)
+    joined = await stage.call("room.join", {"room": SESSION, "stage": True})
+    assert joined["occupancy"]["online"] == 0
+    for client in (page, stage):
+        await client.call("auth.hello", {"token": app_client.tokens["attendee"]})
+    await organiser.call("announcement.post", {"text": "Still here?", "room": SESSION})
+    assert (await page.push("announcement.posted"))["announcement"]["text"] == "Still here?"
+    person = await organiser.call("attendance.register", {"name": "Amadou Diallo"})
+    await organiser.call("checkin.manual", {"registration": person["id"]})
+    kiosk = await pair(url, organiser, "Door")
+    await kiosk.call("entry.scan", {"badge": person["badge"], "session": SESSION, "force": True})
+    while (await stage.push("occupancy.changed"))["occupancy"][SESSION]["inside"] != 1:
+        pass
+    for client in (organiser, page, stage, kiosk):
+        await client.close()
