@@ -23,7 +23,8 @@ def policy(programme: Programme, version: int, sockets: str = "",
     played, framed = programme.stream_hosts()
     hls = "".join(f" {origin}" for origin in sorted(played))
     # hls.js plays through MediaSource, whose object URLs are blob:.
-    parts = [_BASE, f"script-src 'self'{scripts}", "img-src 'self' data:" + "".join(f" {origin}" for origin in images),
+    parts = [_BASE, f"script-src 'self'{scripts}",
+             "img-src 'self' data:" + "".join(f" {origin}" for origin in images),
              f"connect-src 'self'{sockets}{hls}", f"media-src 'self' blob:{hls}"]
     if framed:
         parts.append("frame-src " + " ".join(sorted(framed)))

@@ -73,6 +73,9 @@ class StaticFiles:
         self._later: dict[str, list[str]] = {}
         self._inline = {name: (self.root / name).read_text(encoding="utf-8")
                         for name in INLINE_SCRIPTS}
+        for name, text in self._inline.items():
+            if "</script" in text.lower():  # it would end the element early
+                raise ValueError(f"{name} cannot be inlined: it holds </script")
         self.script_sources = "".join(
             " 'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
             for text in self._inline.values())
