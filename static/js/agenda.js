@@ -8,6 +8,7 @@
 
 import { bothClocks, clock, day, eventZone, lang, localized, page, showConnection, t, tn, viewerTime, viewerZone, zoneCity } from "./i18n.js";
 import { mountAnnouncements } from "./announcements.js";
+import { onNow } from "./now.js";
 import { Socket } from "./socket.js";
 import { applyStreamChange } from "./streams.js";
 
@@ -674,8 +675,7 @@ function startAgenda() {
       const sessions = store.ordered().filter((s) => s.room === room.id &&
         s.status !== "cancelled" && dayKey(s.start) === today());
       if (!sessions.length) continue;
-      const current = sessions.find((s) => s.status === "live" ||
-        (s.status !== "ended" && Date.parse(s.start) <= now && now < Date.parse(s.end)));
+      const current = onNow(sessions, now);
       const upcoming = sessions.find((s) => s !== current && Date.parse(s.start) >= now);
       const card = document.createElement("div");
       card.className = "room";

@@ -2,6 +2,7 @@
 
 import { AnnouncementList } from "./announcements.js";
 import { bothClocks, day, localized, showConnection, t } from "./i18n.js";
+import { onNow } from "./now.js";
 import { Socket } from "./socket.js";
 
 const socket = new Socket();
@@ -70,8 +71,7 @@ function render() {
   const cards = programme.rooms.map((room) => {
     const sessions = programme.sessions.filter(
       (s) => s.room === room.id && s.status !== "cancelled");
-    const current = sessions.find((s) => s.status === "live" ||
-      (s.status !== "ended" && Date.parse(s.start) <= now && now < Date.parse(s.end)));
+    const current = onNow(sessions, now);
     const upcoming = sessions.find((s) => s !== current && Date.parse(s.start) >= now);
     const card = document.createElement("article");
     card.className = "room";

@@ -8,6 +8,7 @@ import { announcementText } from "./announcements.js";
 import { Burst, ReactionCounts } from "./reactions.js";
 import { clock, lang, localized, showConnection, t } from "./i18n.js";
 import { QARoom, el, qaStateText, ranked, votesText } from "./qa.js";
+import { onNow } from "./now.js";
 import { drawChart, drawLeaderboard } from "./poll_charts.js";
 import { hasCounts, PollRoom, pollText, totalText } from "./polls.js";
 import { qrSvg } from "./qr.js";
@@ -69,9 +70,7 @@ function currentSession() {
   if (!programme) return null;
   const now = socket.now;
   const sessions = sessionsHere();
-  return sessions.find((s) => s.status === "live")
-    || sessions.find((s) => s.status !== "ended"
-      && Date.parse(s.start) <= now && now < Date.parse(s.end))
+  return onNow(sessions, now)
     || sessions.find((s) => s.status !== "ended" && Date.parse(s.start) > now)
     || null;
 }

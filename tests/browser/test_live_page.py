@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.async_api import expect
@@ -337,3 +338,29 @@ async def test_the_page_uses_the_websocket_its_head_opened_and_misses_nothing(
 async def publish(moderator: Client, text: str) -> None:
     question = await moderator.call("qa.ask", {"session": SESSION, "text": text})
     await moderator.call("qa.approve", {"question": question["id"]})
+
+
+async def test_the_session_started_is_on_now_whatever_the_clock_says(
+        start_server, new_page, page_errors) -> None:
+    """Home's and the agenda's "Now" name the session staff started, not another one of the
+    room that its times say is running (started late, or early)."""
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    now = datetime.now(UTC)
+    # The opening runs by the clock right now; the next session of the hall is started.
+    await organiser.call("session.edit", {
+        "session": SESSION, "start": (now - timedelta(minutes=30)).isoformat(),
+        "end": (now + timedelta(minutes=60)).isoformat(), "force": True})
+    await organiser.call("session.start", {"session": "s02"})
+    page = await new_page()
+    await page.goto(server.attendee_link)
+    await connected(page)
+    hall = page.locator("#now-next .room").filter(has_text="Plenary hall Teatro")
+    await expect(hall.get_by_role("link", name=re.compile("^Join live: "))).to_have_attribute(
+        "aria-label", "Join live: The tram as a backbone")
+    await page.goto(f"{server.url}/agenda")
+    await connected(page)
+    agenda_hall = page.locator(".agenda-now-next .room").filter(has_text="Plenary hall Teatro")
+    await expect(agenda_hall.locator("p").first).to_contain_text("The tram as a backbone")
+    assert not page_errors, page_errors
+    await organiser.close()
