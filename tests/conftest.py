@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import RedisServer, ServerProcess
+from tests.support import RedisServer, ServerProcess, serve_demo
 
 
 @pytest.fixture(scope="session")
@@ -49,27 +49,13 @@ def start_server(tmp_path: Path, servers: list[ServerProcess]):
 @pytest.fixture(params=["sqlite", "redis"])
 async def app_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator:
     """An in-process server on each backend, with the demo event and its credentials."""
-    from aiohttp.test_utils import TestClient, TestServer
-
-    from rencontre.server.app import create_app
-    from rencontre.server.cli import prepare_event
     from rencontre.server.settings import Settings
-    from rencontre.server.views import HUB
 
     redis = None
     if request.param == "redis":
         redis_server = request.getfixturevalue("redis_server")
         redis_server.flush()
         redis = redis_server.url
-    settings = Settings(data=str(tmp_path / "data"), redis=redis, demo=True)
-    app = create_app(settings)
-    client = TestClient(TestServer(app))
-    await client.start_server()
-    links = dict(await prepare_event(app[HUB], settings))
-    client.tokens = {label: link.split("token: ")[1] for label, link in links.items()
-                     if "token: " in link}
-    client.tokens["attendee"] = links["Attendee page"].rsplit("/a/", 1)[1]
-    client.links = links
-    client.hub = app[HUB]
+    client = await serve_demo(Settings(data=str(tmp_path / "data"), redis=redis, demo=True))
     yield client
     await client.close()

@@ -1,4 +1,5 @@
-"""Real parts for the tests: a redis-server of their own and server processes."""
+"""Real parts for the tests: a redis-server of their own, server processes, and servers in
+the test's own process."""
 
 from __future__ import annotations
 
@@ -200,3 +201,24 @@ def fixture(relative: str) -> Path:
     if not path.is_file():
         pytest.fail(f"missing test fixture {path} (see tests/fixtures/interop/SOURCES.md)")
     return path
+
+
+async def serve_demo(settings):  # noqa: ANN001, ANN201 - Settings -> aiohttp TestClient
+    """An in-process server of the demo event with ``settings``, started, its credentials in
+    ``tokens`` (by label, and ``attendee``), its printed ``links`` and its ``hub``."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from rencontre.server.app import create_app
+    from rencontre.server.cli import prepare_event
+    from rencontre.server.views import HUB
+
+    app = create_app(settings)
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    links = dict(await prepare_event(app[HUB], settings))
+    client.tokens = {label: link.split("token: ")[1] for label, link in links.items()
+                     if "token: " in link}
+    client.tokens["attendee"] = links["Attendee page"].rsplit("/a/", 1)[1]
+    client.links = links
+    client.hub = app[HUB]
+    return client

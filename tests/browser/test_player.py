@@ -37,6 +37,19 @@ async def advances(page: Page, selector: str) -> None:
         "m.currentTime > t + 1; }", arg=[selector, start], timeout=20_000)
 
 
+async def live_page(new_page, server, *, player: str = "native", lang: str = "",
+                    **options) -> Page:
+    """An attendee's live page of the session, signed in by her personal link; with
+    ``player="hls.js"`` the browser pretends it cannot play HLS itself, so hls.js plays."""
+    page = await new_page(**options)
+    if player == "hls.js":
+        await page.context.add_init_script(NO_NATIVE_HLS)
+    await page.goto(f"{server.url}/a/{server.attendee_token}" + (f"?lang={lang}" if lang else ""))
+    await page.goto(f"{server.url}/live/{SESSION}")
+    await connected(page)
+    return page
+
+
 @pytest.mark.parametrize("player", ["native", "hls.js"])
 async def test_the_player_plays_switches_and_follows_live_changes(
         player, start_server, new_page, page_errors, hls, screenshot) -> None:
@@ -49,12 +62,7 @@ async def test_the_player_plays_switches_and_follows_live_changes(
     ], "captions": "https://captions.example.org/s02"}})
 
     # A Spanish-speaking attendee: the Spanish channel is chosen for her.
-    page = await new_page(locale="es-MX")
-    if player == "hls.js":
-        await page.context.add_init_script(NO_NATIVE_HLS)
-    await page.goto(f"{server.url}/a/{server.attendee_token}?lang=es")
-    await page.goto(f"{server.url}/live/{SESSION}")
-    await connected(page)
+    page = await live_page(new_page, server, player=player, lang="es", locale="es-MX")
     section = page.locator("#player")
     await expect(section).to_be_visible()
     spanish = section.get_by_role("button", name="Español")
@@ -170,10 +178,7 @@ async def test_an_organiser_sets_channels_in_the_panel_and_open_pages_follow(
 async def test_a_moderator_switches_a_room_channel_off_air_from_the_session_panel(
         start_server, new_page, page_errors) -> None:
     server = start_server()
-    attendee = await new_page(locale="fr-FR")
-    await attendee.goto(f"{server.url}/a/{server.attendee_token}?lang=fr")
-    await attendee.goto(f"{server.url}/live/{SESSION}")
-    await connected(attendee)
+    attendee = await live_page(new_page, server, lang="fr", locale="fr-FR")
     french = attendee.locator("#player").get_by_role("button", name="Français")
     await expect(french).to_have_attribute("aria-pressed", "true")
 
@@ -202,10 +207,7 @@ async def test_the_replay_plays_in_the_page_once_the_session_has_ended(
     organiser = await Client.connect(server.ws_url, server.organiser_token)
     await organiser.call("stream.set", {"session": SESSION, "stream": {
         "channels": [hls.playlist("floor")], "replay": hls.playlist("fr")}})
-    page = await new_page()
-    await page.goto(f"{server.url}/a/{server.attendee_token}")
-    await page.goto(f"{server.url}/live/{SESSION}")
-    await connected(page)
+    page = await live_page(new_page, server)
     player = page.locator("#player")
     await expect(player.locator(".player-channels")).to_be_hidden()  # one channel: no choice
     await expect(player.locator("video")).to_have_count(1)
@@ -230,12 +232,7 @@ async def test_a_stream_that_starts_late_plays_once_its_playlist_appears(
     await organiser.call("stream.set", {"session": SESSION, "stream": {
         "channels": [hls.playlist(late)]}})
     await organiser.close()
-    page = await new_page()
-    if player == "hls.js":
-        await page.context.add_init_script(NO_NATIVE_HLS)
-    await page.goto(f"{server.url}/a/{server.attendee_token}")
-    await page.goto(f"{server.url}/live/{SESSION}")
-    await connected(page)
+    page = await live_page(new_page, server, player=player)
     status = page.locator("#player .player-status")
     await page.locator("#player video").evaluate("m => { m.play().catch(() => {}); }")
     await expect(status).to_have_text("The stream is interrupted. Trying again…")

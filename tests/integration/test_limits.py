@@ -12,28 +12,19 @@ import logging
 import pytest
 import websockets
 from aiohttp import FormData
-from aiohttp.test_utils import TestClient, TestServer
 
-from rencontre.server.app import create_app
-from rencontre.server.cli import prepare_event
 from rencontre.server.limits import FAILURES, GUESTS, MESSAGES
 from rencontre.server.settings import Settings
-from rencontre.server.views import HUB
-from tests.integration.wsclient import Client
+from tests.integration.wsclient import Client, ws_url
+from tests.support import serve_demo
 
 
 @pytest.fixture
 async def server(tmp_path):
-    settings = Settings(data=str(tmp_path / "data"), demo=True, connections_per_address=40)
-    app = create_app(settings)
-    client = TestClient(TestServer(app))
-    await client.start_server()
-    links = dict(await prepare_event(app[HUB], settings))
-    client.tokens = {label: link.split("token: ")[1] for label, link in links.items()
-                     if "token: " in link}
-    client.pairing_code = links["Kiosk pairing"].split("code: ")[1]
-    client.hub = app[HUB]
-    client.ws = str(client.make_url("/ws")).replace("http", "ws", 1)
+    client = await serve_demo(Settings(data=str(tmp_path / "data"), demo=True,
+                                       connections_per_address=40))
+    client.pairing_code = client.links["Kiosk pairing"].split("code: ")[1]
+    client.ws = ws_url(client)
     yield client
     await client.close()
 
