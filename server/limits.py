@@ -75,12 +75,17 @@ class Bucket:
         self.at = now
         return self.level
 
+    def due(self, rate: Rate, now: float) -> float:
+        """Seconds until a token is there (0: now), taking nothing."""
+        level = self.refill(rate, now)
+        return 0.0 if level >= 1 else (1 - level) / rate.per_second
+
     def take(self, rate: Rate, now: float) -> float:
         """Take a token: 0, or the seconds until one is due (nothing taken)."""
-        if self.refill(rate, now) >= 1:
+        wait = self.due(rate, now)
+        if not wait:
             self.level -= 1
-            return 0.0
-        return (1 - self.level) / rate.per_second
+        return wait
 
 
 def limited(wait: float) -> Refusal:
@@ -114,10 +119,7 @@ class Buckets:
     def wait(self, key: str) -> float:
         """Seconds until ``key`` may go on (0: now), taking nothing."""
         bucket = self.buckets.get(key)
-        if bucket is None:
-            return 0.0
-        level = bucket.refill(self.rate, self.clock())
-        return 0.0 if level >= 1 else (1 - level) / self.rate.per_second
+        return 0.0 if bucket is None else bucket.due(self.rate, self.clock())
 
     def _prune(self, now: float) -> None:
         self._new = 0
