@@ -39,7 +39,7 @@ from rencontre.server.connection import Connection, bound_kernel_buffer
 from rencontre.server.frames import message_frame
 from rencontre.server.hub import Hub
 from rencontre.server.i18n import LANGUAGES, translate
-from rencontre.server.limits import Limits
+from rencontre.server.limits import Limits, address_of
 from rencontre.server.log import LogUnavailable
 from rencontre.server.presence import PresenceTracker
 from rencontre.server.security import origin_matches
@@ -104,7 +104,7 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if not self.origin_allowed(request):
             raise web.HTTPForbidden(text="origin not allowed")
-        address = request.remote or "-"
+        address = address_of(request)
         if not self.limits.connect(address):
             log.warning("connections from %s limited", address)
             raise web.HTTPTooManyRequests(headers={"Retry-After": "30"},

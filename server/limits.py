@@ -88,6 +88,11 @@ class Bucket:
         return wait
 
 
+def address_of(request: web.Request) -> str:
+    """The client's address as the limits count it (the proxy's client, where trusted)."""
+    return request.remote or "-"
+
+
 def limited(wait: float) -> Refusal:
     return Refusal("rate.limited", N_("Too many requests from here. Try again in "
                                       "{retry_after} seconds."), retry_after=math.ceil(wait))

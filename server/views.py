@@ -24,7 +24,7 @@ from rencontre.server.i18n import (
     zone_city,
     zone_place,
 )
-from rencontre.server.limits import LIMITS
+from rencontre.server.limits import LIMITS, address_of
 from rencontre.server.log import LogUnavailable
 from rencontre.server.security import socket_sources
 from rencontre.server.static_files import STATIC_FILES
@@ -137,13 +137,13 @@ async def personal_link(request: web.Request) -> web.Response:
     """An attendee's personal link: sign in on this device, then go to the event."""
     limits = request.app[LIMITS]
     try:
-        limits.before_sign_in(_address(request))
+        limits.before_sign_in(address_of(request))
     except Refusal as refusal:
         return _limited(render(request, "join.html", status=429, invalid_link=True,
                                guests=_guests_allowed(request)), refusal.params)
     actor = actor_from_token(request.app[HUB].state, request.match_info["token"])
     if actor is None:
-        limits.failed_sign_in(_address(request), "personal link")
+        limits.failed_sign_in(address_of(request), "personal link")
         return render(request, "join.html", status=403, invalid_link=True,
                       guests=_guests_allowed(request))
     state = request.app[HUB].state
@@ -199,10 +199,6 @@ async def join(request: web.Request) -> web.Response:
     raise response
 
 
-def _address(request: web.Request) -> str:
-    return request.remote or "-"
-
-
 def _limited(response: web.Response, params: dict[str, Any]) -> web.Response:
     response.set_status(429)
     response.headers["Retry-After"] = str(params["retry_after"])
@@ -219,7 +215,7 @@ def _refused(response: web.Response, outcome: dict[str, Any]) -> web.Response:
 async def _execute(request: web.Request, type: str, data: dict[str, Any],
                    actor: Actor | None = None) -> dict[str, Any]:
     try:
-        return await request.app[LIMITS].execute(request.app[HUB], _address(request), type,
+        return await request.app[LIMITS].execute(request.app[HUB], address_of(request), type,
                                                  data, actor)
     except Refusal as refusal:
         return refusal.to_outcome()
@@ -254,14 +250,14 @@ async def moderator_login(request: web.Request) -> web.Response:
     form = await request.post()
     limits = request.app[LIMITS]
     try:
-        limits.before_sign_in(_address(request))
+        limits.before_sign_in(address_of(request))
     except Refusal as refusal:
         return _limited(render(request, "login.html", limited=translate(
             request_language(request), refusal.message, refusal.params)), refusal.params)
     token = str(form.get("token", "")).strip()
     actor = actor_from_token(request.app[HUB].state, token)
     if not is_staff(actor):
-        limits.failed_sign_in(_address(request), "moderator sign-in")
+        limits.failed_sign_in(address_of(request), "moderator sign-in")
         return render(request, "login.html", status=403, error=True)
     response = redirect("/moderator")
     set_token_cookie(response, request, token)
