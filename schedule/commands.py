@@ -42,10 +42,11 @@ def load(state: EventState, cmd: Command) -> Decision:
     changes = settle(state.programme, incoming, mode, at)
     if not cmd.data.get("force"):
         _refuse_overlaps(new_overlaps(result(state.programme, incoming, mode), incoming))
+    removed = dropped(state.programme, incoming, mode)
     events = [Event("session.changed", {
         "kind": "removed", "at": cmd.at, "sessions": [session.to_json()],
         "details": {"title": session.title, "source": "import"},
-    }) for session in dropped(state.programme, incoming, mode)]
+    }) for session in removed]
     events.append(Event("schedule.loaded", {
         "programme": cmd.data["programme"], "mode": mode, "at": cmd.at,
     }))
@@ -54,7 +55,7 @@ def load(state: EventState, cmd: Command) -> Decision:
         "details": {**change.details, "source": "import"},
     }) for change in changes]
     return Decision(events, {"sessions": len(incoming.sessions),
-                             "changed": len(events) - 1})
+                             "changed": len(removed) + len(changes)})
 
 
 MAX_LISTED = 100

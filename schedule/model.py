@@ -333,26 +333,23 @@ class Programme:
     def ordered_sessions(self) -> list[Session]:
         return sorted(self.sessions.values(), key=_in_order)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, only: Iterable[str] | None = None) -> dict[str, Any]:
+        """The programme as JSON; with ``only`` (session ids), just those of its sessions and
+        their speakers: what a page about those sessions needs (the whole of a large event
+        is megabytes)."""
+        if only is None:
+            sessions, speakers = self.ordered_sessions(), list(self.speakers.values())
+        else:
+            chosen = [self.sessions[i] for i in dict.fromkeys(only) if i in self.sessions]
+            sessions = sorted(chosen, key=_in_order)
+            named = dict.fromkeys(speaker for s in sessions for speaker in s.speakers)
+            speakers = [self.speakers[i] for i in named if i in self.speakers]
         return {
             "event": self.event.to_json() if self.event else None,
             "rooms": [r.to_json() for r in self.ordered_rooms()],
             "tracks": [t.to_json() for t in self.tracks.values()],
-            "speakers": [s.to_json() for s in self.speakers.values()],
-            "sessions": [s.to_json() for s in self.ordered_sessions()],
-        }
-
-    def part_json(self, ids: Iterable[str]) -> dict[str, Any]:
-        """``to_json`` with only the sessions ``ids`` that exist, and their speakers: what a
-        page about those sessions needs (the whole of a large event is megabytes)."""
-        sessions = [self.sessions[i] for i in dict.fromkeys(ids) if i in self.sessions]
-        speakers = dict.fromkeys(speaker for s in sessions for speaker in s.speakers)
-        return {
-            "event": self.event.to_json() if self.event else None,
-            "rooms": [r.to_json() for r in self.ordered_rooms()],
-            "tracks": [t.to_json() for t in self.tracks.values()],
-            "speakers": [self.speakers[i].to_json() for i in speakers if i in self.speakers],
-            "sessions": [s.to_json() for s in sorted(sessions, key=_in_order)],
+            "speakers": [s.to_json() for s in speakers],
+            "sessions": [s.to_json() for s in sessions],
         }
 
     @classmethod

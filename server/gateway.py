@@ -343,8 +343,8 @@ async def hello(gateway: Gateway, connection: Connection, data: dict[str, Any]) 
         hub.subscribe(connection, f"principal:{actor.id}")
     # A page about some sessions (the live page) asks for just them of the programme.
     sessions = data.get("sessions")
-    programme = hub.programme_json() if sessions is None else state.programme.part_json(
-        TextList(min_items=0, max_items=HELLO_SESSIONS).check("sessions", sessions))
+    programme = hub.programme_json() if sessions is None else state.programme.to_json(
+        only=TextList(min_items=0, max_items=HELLO_SESSIONS).check("sessions", sessions))
     return event_snapshot(state, actor, hub.clock(), programme=programme)
 
 
