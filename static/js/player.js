@@ -244,6 +244,9 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
         mine.interrupted = false;
       });
     } else {
+      // Play may be pressed while hls.js is still on its way (a slow phone): remember it.
+      let pressed = false;
+      media.addEventListener("play", () => { pressed = true; }, { once: true });
       let Hls;
       try {
         Hls = await loadHls();
@@ -257,7 +260,9 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
       }
       const hls = new Hls({ enableWorker: false, lowLatencyMode: true });
       mine.hls = hls;
-      media.addEventListener("play", () => hls.loadSource(channel.url), { once: true });
+      const load = () => hls.loadSource(channel.url);
+      if (pressed) start = true;
+      if (!start) media.addEventListener("play", load, { once: true });
       hls.on(Hls.Events.ERROR, (_, data) => {
         if (!data.fatal || playing !== mine || mine.blocked) return;
         mine.interrupted = true;
@@ -276,6 +281,7 @@ export function mountPlayer(socket, sessionId, root = document.getElementById("p
         mine.interrupted = false;
       });
       hls.attachMedia(media);
+      if (start) load();
     }
     if (start) media.play().catch(() => { /* the browser wants a click on play first */ });
   }

@@ -7,6 +7,8 @@ the browser has none), as on browsers without native HLS.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from playwright.async_api import Page, expect
 
@@ -242,3 +244,30 @@ async def test_a_stream_that_starts_late_plays_once_its_playlist_appears(
     await expect(status).to_have_text("")
     # The missing playlist's 404s are the browser's console errors; nothing else is.
     assert all("404" in e or "Failed to load" in e for e in page_errors), page_errors
+
+
+async def test_play_pressed_before_hls_js_has_arrived_still_plays(
+        start_server, new_page, page_errors, hls) -> None:
+    # On a slow phone the attendee presses play while hls.js is still on its way.
+    server = start_server()
+    organiser = await Client.connect(server.ws_url, server.organiser_token)
+    await organiser.call("stream.set", {"session": SESSION, "stream": {
+        "channels": [hls.playlist("floor")]}})
+    await organiser.close()
+    pressed = asyncio.Event()
+
+    async def after_the_press(route) -> None:
+        await pressed.wait()
+        await route.continue_()
+
+    page = await new_page()
+    await page.context.add_init_script(NO_NATIVE_HLS)
+    await page.route("**/vendor/hls-*.js", after_the_press)
+    await page.goto(f"{server.url}/a/{server.attendee_token}")
+    await page.goto(f"{server.url}/live/{SESSION}")
+    await connected(page)
+    await page.locator("#player video").evaluate("m => { m.play().catch(() => {}); }")
+    assert await page.evaluate("typeof window.Hls") == "undefined"
+    pressed.set()
+    await advances(page, "#player video")
+    assert not page_errors, page_errors
