@@ -11,19 +11,18 @@ so does an old version's address, served the current file without the long cache
 (a page loaded before a deploy still gets working files).
 
 Text files are gzipped once, when first asked for, and kept in memory; the
-static tree is a few hundred kilobytes. ``module_script("js/live.js")`` writes the
+static tree is a few hundred kilobytes. ``module_script("js/kiosk.js")`` writes the
 ``<link rel="modulepreload">`` of every module the script imports, found by
 reading the ``import`` lines: the browser fetches the whole graph at once instead
-of one level of imports per round trip; ``module_preloads("js/live.js")`` writes them
-for the ``<head>`` (block ``preload`` of ``base.html``), so that they start sooner. The
-modules a script loads later with ``import("./x.js")`` (and what they import) are
-preloaded too, at low priority: they do not take the first round trip's connections from
-the modules the page needs first, and are there, or on their way, when asked for.
+of one level of imports per round trip.
 
-A few small scripts are written into the page itself (``inline_script``), where waiting for
-one more file would cost a round trip (``js/socket_early.js``, which opens the websocket as
-the page is read); the Content-Security-Policy allows exactly those, by their SHA-256
-(``script_sources``).
+A page that must be usable within one round trip on a slow network (the live page) carries
+its files instead of naming them: ``inline_styles("app", "qa")`` writes ``css/app.css`` and
+``css/qa.css`` in a ``<style>``, ``inline_module("js/live.js")`` the module and all it imports
+as one script (``server/bundles.py``), and ``inline_script`` a small classic script
+(``js/socket_early.js``, which opens the websocket as the page is read). The
+Content-Security-Policy allows exactly those, by their SHA-256 (``script_sources``,
+``style_sources``); each is declared below, so that the policy is known at start-up.
 """
 
 from __future__ import annotations
@@ -39,6 +38,8 @@ from pathlib import Path, PurePosixPath
 from aiohttp import web
 from markupsafe import Markup, escape
 
+from rencontre.server.bundles import bundle
+
 YEAR = 365 * 24 * 3600
 COMPRESSIBLE = {".js", ".css", ".svg", ".json", ".txt", ".html", ".map"}
 MIN_COMPRESS = 512  # bytes: below this, gzip's header costs more than it saves
@@ -46,10 +47,12 @@ _VERSION = re.compile(r"^v-[0-9a-f]{1,64}$")
 # Static imports only: `import … from "./x.js"` and `import "./x.js"`, at the start of a line.
 _IMPORT = re.compile(r"""^\s*(?:import|export)\s[^"';]*?from\s*["']([^"']+)["']"""
                      r"""|^\s*import\s*["']([^"']+)["']""", re.MULTILINE)
-# Dynamic imports with a literal address: `import("./x.js")`.
-_DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*["']([^"']+)["']\s*\)""")
 # The scripts pages may inline; the CSP names each by its digest.
 INLINE_SCRIPTS = ("js/socket_early.js",)
+# The modules pages may inline with all they import (``server/bundles.py``), and the style
+# sets (``styles/<a>+<b>.css``) they may inline; the CSP names each by its digest too.
+INLINE_MODULES = ("js/live.js",)
+INLINE_STYLES = ("app+qa+polls+player+cities",)
 TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
          ".svg": "image/svg+xml", ".json": "application/json"}
 
@@ -70,15 +73,24 @@ class StaticFiles:
         self.version = self._digest()
         self._files: dict[str, StaticFile | None] = {}
         self._imports: dict[str, list[str]] = {}
-        self._later: dict[str, list[str]] = {}
         self._inline = {name: (self.root / name).read_text(encoding="utf-8")
                         for name in INLINE_SCRIPTS}
         for name, text in self._inline.items():
             if "</script" in text.lower():  # it would end the element early
                 raise ValueError(f"{name} cannot be inlined: it holds </script")
+        self._modules = {name: bundle(name, self._text, self.url) for name in INLINE_MODULES}
+        self._styles_inline: dict[str, str] = {}
+        for names in INLINE_STYLES:
+            found = self._file(f"styles/{names}.css")
+            if found is None:
+                raise ValueError(f"styles/{names}.css: no such style set")
+            text = found.body.decode("utf-8")
+            if "</style" in text.lower():
+                raise ValueError(f"styles/{names}.css cannot be inlined: it holds </style")
+            self._styles_inline[names] = text
         self.script_sources = "".join(
-            " 'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
-            for text in self._inline.values())
+            _source(text) for text in [*self._inline.values(), *self._modules.values()])
+        self.style_sources = "".join(_source(text) for text in self._styles_inline.values())
 
     def _digest(self) -> str:
         digest = hashlib.sha256()
@@ -97,6 +109,10 @@ class StaticFiles:
         found = self._load(name)
         self._files[name] = found
         return found
+
+    def _text(self, name: str) -> str | None:
+        found = self._file(name)
+        return None if found is None else found.body.decode("utf-8")
 
     def _load(self, name: str) -> StaticFile | None:
         if name.startswith("styles/") and name.endswith(".css"):
@@ -119,11 +135,6 @@ class StaticFiles:
                 return None
             bodies.append(found.body)
         return _static_file(b"\n".join(bodies), ".css")
-
-    def stylesheets(self, *names: str) -> Markup:
-        """One ``<link rel="stylesheet">`` for ``css/<name>.css`` of every name, in order."""
-        address = self.url("styles/" + "+".join(names) + ".css")
-        return Markup(f'<link rel="stylesheet" href="{escape(address)}">')
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["path"]
@@ -175,44 +186,22 @@ class StaticFiles:
         self._imports[name] = seen
         return seen
 
-    def later_imports(self, name: str) -> list[str]:
-        """The modules ``name`` or its imports load later with ``import()``, and everything
-        those import, that the page does not already need at once."""
-        if name in self._later:
-            return self._later[name]
-        now = [name, *self.imports(name)]
-        later: list[str] = []
-        for current in now:
-            found = self._file(current)
-            if found is None:
-                continue
-            base = PurePosixPath(current).parent
-            for match in _DYNAMIC_IMPORT.finditer(found.body.decode("utf-8", "replace")):
-                if not match.group(1).startswith("."):
-                    continue
-                target = _normalise(base / match.group(1))
-                for dep in [target, *self.imports(target)]:
-                    if dep not in now and dep not in later:
-                        later.append(dep)
-        self._later[name] = later
-        return later
-
-    def module_preloads(self, name: str) -> Markup:
-        """``<link rel="modulepreload">`` of ``name`` and every module it imports, for the
-        page's ``<head>``: the browser asks for them all before it has read the body; then
-        those it imports later, at low priority."""
-        links = [f'<link rel="modulepreload" href="{escape(self.url(dep))}">'
-                 for dep in [name, *self.imports(name)]]
-        links += [f'<link rel="modulepreload" href="{escape(self.url(dep))}" fetchpriority="low">'
-                  for dep in self.later_imports(name)]
-        return Markup("\n".join(links))
-
     def inline_script(self, name: str, **data: str) -> Markup:
         """``<script>`` holding the text of ``name`` (one of ``INLINE_SCRIPTS``), with ``data``
         as its ``data-`` attributes (the script's text, which the CSP hashes, stays the same
         on every page)."""
         attributes = "".join(f' data-{key}="{escape(value)}"' for key, value in data.items())
         return Markup(f"<script{attributes}>{self._inline[name]}</script>")
+
+    def inline_module(self, name: str) -> Markup:
+        """``<script type="module">`` holding ``name`` (one of ``INLINE_MODULES``) and every
+        module it imports: the page needs no other file to run."""
+        return Markup(f'<script type="module">{self._modules[name]}</script>')
+
+    def inline_styles(self, *names: str) -> Markup:
+        """``<style>`` holding ``css/<name>.css`` of every name, in order (one of
+        ``INLINE_STYLES``): the page's first frame waits for no other file."""
+        return Markup(f"<style>{self._styles_inline['+'.join(names)]}</style>")
 
     def module_script(self, name: str) -> Markup:
         """The ``<script type="module">`` of ``name``, after a modulepreload of its imports."""
@@ -231,6 +220,11 @@ def _static_file(body: bytes, suffix: str, name: str = "") -> StaticFile:
         gzipped = packed if len(packed) < len(body) else None
     etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
     return StaticFile(body, gzipped, content_type, etag)
+
+
+def _source(text: str) -> str:
+    """The CSP source that allows an inline element holding ``text``."""
+    return " 'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
 def _normalise(path: PurePosixPath) -> str:
@@ -257,13 +251,13 @@ STATIC_FILES = web.AppKey("static_files", StaticFiles)
 
 def install(app: web.Application, root: Path, templates) -> StaticFiles:  # noqa: ANN001
     """Serve ``root`` at ``/static`` and give the templates ``static()``, ``module_script()``,
-    ``module_preloads()``, ``stylesheets()`` and ``inline_script()``."""
+    ``inline_script()``, ``inline_module()`` and ``inline_styles()``."""
     files = StaticFiles(root)
     app[STATIC_FILES] = files
     app.router.add_get("/static/{path:.+}", files.handle)
     templates.globals["static"] = files.url
     templates.globals["module_script"] = files.module_script
-    templates.globals["module_preloads"] = files.module_preloads
-    templates.globals["stylesheets"] = files.stylesheets
     templates.globals["inline_script"] = files.inline_script
+    templates.globals["inline_module"] = files.inline_module
+    templates.globals["inline_styles"] = files.inline_styles
     return files

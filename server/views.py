@@ -64,9 +64,10 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
     response = web.Response(text=body, status=status, content_type="text/html")
     # Pages carry the scripts' translations: gzip makes a 35 KB page about 8 KB.
     response.enable_compression()
+    static = request.app[STATIC_FILES]
     response.headers["Content-Security-Policy"] = policy(
         hub.state.programme, hub.state.programme_seq, socket_sources(request),
-        flag_origins(hub.state), request.app[STATIC_FILES].script_sources)
+        flag_origins(hub.state), static.script_sources, static.style_sources)
     # Not "no-referrer": with it Chromium sends "Origin: null" on the pages' own forms.
     response.headers["Referrer-Policy"] = "same-origin"
     if request.query.get("lang") in LANGUAGES:

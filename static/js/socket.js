@@ -296,7 +296,7 @@ export class Socket extends EventTarget {
 }
 
 // A view of ``socket`` for modules loaded after it started (by ``import()``, so that a page
-// is usable before they arrive): what the socket says meanwhile (state, snapshots, pushes)
+// is usable before they run): what the socket says meanwhile (state, snapshots, pushes)
 // is held and said to them, in order, when ``open()`` is called, then as it comes. Their
 // calls (``call``, ``join``, ``now``…) go straight to the socket.
 export class LateView extends EventTarget {

@@ -2,8 +2,8 @@
 // allows it by its hash). It opens the page's websocket as the HTML is read, its address
 // asking for the page's hello (with the programme of that session only) and for the
 // session's room (the script's data-room): the server answers them right behind the
-// handshake, while the modules download, and the answers are kept here. socket.js's Socket
-// takes the socket over, with them, on its first connect.
+// handshake, while the rest of the page arrives, and the answers are kept here.
+// socket.js's Socket takes the socket over, with them, on its first connect.
 (() => {
   const room = document.currentScript.dataset.room;
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";

@@ -283,20 +283,22 @@ async def test_opening_a_poll_asks_before_it_replaces_the_question_on_stage(
 
 async def test_the_page_uses_the_websocket_its_head_opened_and_misses_nothing(
         start_server, new_page, page_errors) -> None:
-    """On a slow network the hello and the join are answered while the modules download:
-    the page's first lines open the websocket and say them; the modules take that socket
-    over, with the answers and the pushes that came meanwhile, in order."""
+    """On a slow network the hello and the join are answered while the page is still read:
+    the page's first lines open the websocket and say them; the modules, which run once the
+    page is read, take that socket over, with the answers and the pushes that came
+    meanwhile, in order."""
     server = start_server()
     organiser = await Client.connect(server.ws_url, server.organiser_token)
     await organiser.call("session.start", {"session": SESSION})
     await publish(organiser, "In the snapshot?")
     page = await new_page()
-    sockets, sent, joined = [], [], asyncio.Event()
-
-    hellos = []
+    sockets, sent, hellos = [], [], []
+    joined, pushed = asyncio.Event(), asyncio.Event()
 
     def heard(frame: str) -> None:
         message = json.loads(frame)
+        if "Heard while loading?" in frame:
+            pushed.set()
         if message.get("id") == "hello":
             hellos.append(message)
         if message.get("id") == "join":
@@ -308,19 +310,20 @@ async def test_the_page_uses_the_websocket_its_head_opened_and_misses_nothing(
         ws.on("framereceived", heard)
 
     page.on("websocket", watch)
-    release = asyncio.Event()
 
-    async def slow_network(route) -> None:
-        await release.wait()
-        await route.continue_()
-
-    await page.route("**/js/live.js", slow_network)
+    # A slow network: the page (its modules at the end) takes seconds to arrive, its head
+    # (which opens the websocket) comes first.
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Network.enable")
+    await cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": 10_000,
+        "uploadThroughput": 1_000_000})
     await page.goto(f"{server.url}/live/{SESSION}", wait_until="commit")
     await asyncio.wait_for(joined.wait(), 10)
     # A question asked after the join was answered, before the page's modules run.
     await publish(organiser, "Heard while loading?")
-    await asyncio.sleep(0.3)
-    release.set()
+    await asyncio.wait_for(pushed.wait(), 10)
+    assert await page.evaluate("document.readyState") == "loading"
     await connected(page)
     # Once each: the first from the join's snapshot, the second from a push the socket kept.
     await expect(page.locator("#questions > li .q-text")).to_have_text(

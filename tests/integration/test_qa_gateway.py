@@ -327,7 +327,7 @@ async def test_live_page_and_panel_access(app_client):
     response = await app_client.get(f"/live/{SESSION}", headers=cookie(app_client, "attendee"))
     assert response.status == 200
     body = await response.text()
-    assert 'id="ask-form"' in body and '/js/live.js"></script>' in body
+    assert 'id="ask-form"' in body and '["js/live.js", () => {' in body
     assert (await app_client.get(f"/live/{SESSION}")).status == 200  # guests may read
     assert (await app_client.get("/live/nope")).status == 404
     panel = f"/moderator/sessions/{SESSION}"

@@ -1,4 +1,5 @@
-"""Static files over HTTP: versioned addresses, long-lived caching, gzip, module preloads."""
+"""Static files over HTTP: versioned addresses, long-lived caching, gzip, module preloads,
+and the live page that carries its files."""
 
 from __future__ import annotations
 
@@ -18,16 +19,16 @@ async def live_page(app_client) -> str:
 
 
 async def test_pages_link_versioned_files_that_are_cached_for_a_year(app_client) -> None:
-    text = await live_page(app_client)
-    script = re.search(r'<script type="module" src="(/static/v-[0-9a-f]+/js/live\.js)">', text)
-    assert script, "the live page's script has a versioned address"
-    style = re.search(r'href="(/static/v-[0-9a-f]+/styles/app\+qa[^"]*\.css)"', text)
-    assert style, "the live page's styles have a versioned address"
+    text = await (await app_client.get("/agenda")).text()
+    script = re.search(r'<script type="module" src="(/static/v-[0-9a-f]+/js/agenda\.js)">', text)
+    assert script, "the agenda's script has a versioned address"
+    style = re.search(r'href="(/static/v-[0-9a-f]+/css/agenda\.css)"', text)
+    assert style, "the agenda's styles have a versioned address"
     response = await app_client.get(script.group(1))
     assert response.status == 200
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Content-Type"].startswith("text/javascript")
-    assert await response.text() == (STATIC / "js/live.js").read_text()
+    assert await response.text() == (STATIC / "js/agenda.js").read_text()
     css = await app_client.get(style.group(1))
     assert css.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert css.headers["Content-Type"].startswith("text/css")
@@ -66,32 +67,43 @@ async def test_text_files_are_gzipped_for_clients_that_take_it(app_client) -> No
 
 
 async def test_a_page_preloads_every_module_its_script_imports(app_client) -> None:
-    text = await live_page(app_client)
-    first = set(re.findall(r'<link rel="modulepreload" href="/static/v-[0-9a-f]+/([^"]+)">',
-                           text))
-    later = set(re.findall(r'<link rel="modulepreload" href="/static/v-[0-9a-f]+/([^"]+)"'
-                           r' fetchpriority="low">', text))
-    # What the page needs to be usable comes first, alone, so that it fits in one round
-    # trip of a slow network's six connections; what live.js import()s after (polls_live.js,
-    # and the polls.js it imports) at low priority.
-    assert first == {"js/live.js", "js/i18n.js", "js/qa.js", "js/socket.js"}
-    assert {"js/polls_live.js", "js/polls.js", "js/player.js", "js/reactions.js"} <= later
-    assert not first & later
+    text = await (await app_client.get("/agenda")).text()
+    preloaded = set(re.findall(
+        r'<link rel="modulepreload" href="/static/v-[0-9a-f]+/([^"]+)">', text))
+    # agenda.js imports announcements.js, which imports i18n.js: one round trip for all.
+    assert {"js/i18n.js", "js/socket.js", "js/announcements.js", "js/now.js"} <= preloaded
+    assert "js/agenda.js" not in preloaded  # the script itself follows
 
 
-async def test_the_live_page_opens_its_websocket_inline_before_its_stylesheet(app_client) -> None:
+async def test_the_live_page_carries_its_styles_and_modules(app_client) -> None:
+    """On a slow network each file a page names costs a round trip more: the live page
+    names none; its policy allows exactly its inline script, module and style."""
     response = await app_client.get("/live/s01", cookies={"rencontre_token":
                                                            app_client.tokens["attendee"]})
     text = await response.text()
-    # A script after a stylesheet waits until the stylesheet has arrived.
-    script = re.search(r'<script data-room="s01">(.*?)</script>', text, re.DOTALL)
-    assert script and text.index(script[0]) < text.index('<link rel="stylesheet"')
-    assert script[1] == (STATIC / "js/socket_early.js").read_text()
-    # The page's policy allows that script by its digest, and no other inline script.
-    digest = base64.b64encode(hashlib.sha256(script[1].encode()).digest()).decode()
+    assert not re.search(r'<script[^>]* src=|<link rel="(?:stylesheet|modulepreload)"', text)
+    # The websocket opens first: the page's styles and module follow.
+    early = re.search(r'<script data-room="s01">(.*?)</script>', text, re.DOTALL)
+    style = re.search(r"<style>(.*?)</style>", text, re.DOTALL)
+    module = re.search(r'<script type="module">(.*?)</script>', text, re.DOTALL)
+    assert early and style and module
+    assert text.index(early[0]) < text.index(style[0]) < text.index(module[0])
+    assert early[1] == (STATIC / "js/socket_early.js").read_text()
+    # app.css first, then qa.css, polls.css…
+    assert style[1].startswith((STATIC / "css/app.css").read_text())
+    for name in ("qa", "polls", "player", "cities"):
+        assert (STATIC / f"css/{name}.css").read_text() in style[1], name
+    # Every module the page runs, now or later, is in its script.
+    for name in ("live", "i18n", "qa", "socket", "polls_live", "player", "reactions"):
+        assert f'["js/{name}.js", () => {{' in module[1], name
     policy = response.headers["Content-Security-Policy"]
-    assert f"script-src 'self' 'sha256-{digest}';" in policy
+    assert f"script-src 'self' {source(early[1])} {source(module[1])};" in policy
+    assert f"style-src 'self' {source(style[1])};" in policy
     assert "unsafe-inline" not in policy
+
+
+def source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
 async def test_no_file_outside_static_is_served(app_client) -> None:
@@ -101,13 +113,9 @@ async def test_no_file_outside_static_is_served(app_client) -> None:
         assert response.status == 404, path
 
 
-async def test_a_page_gets_its_styles_in_one_request(app_client) -> None:
-    text = await live_page(app_client)
-    links = re.findall(r'<link rel="stylesheet" href="([^"]+)">', text)
-    assert len(links) == 1, links
-    response = await app_client.get(links[0])
+async def test_a_set_of_styles_is_one_file(app_client) -> None:
+    response = await app_client.get("/static/styles/app+qa+polls.css")
     assert response.status == 200
-    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Content-Type"].startswith("text/css")
     body = await response.text()
     for name in ("app", "qa", "polls"):
@@ -117,12 +125,12 @@ async def test_a_page_gets_its_styles_in_one_request(app_client) -> None:
     assert (await app_client.get("/static/styles/app+..%2Fjs%2Flive.css")).status == 404
 
 
-async def test_pages_are_gzipped_and_load_their_modules_from_the_head(app_client) -> None:
+async def test_pages_are_gzipped(app_client) -> None:
     response = await app_client.get("/live/s01", cookies={
         "rencontre_token": app_client.tokens["attendee"]}, headers={"Accept-Encoding": "gzip"},
         auto_decompress=False)
     assert response.headers["Content-Encoding"] == "gzip"
-    text = gzip.decompress(await response.read()).decode()
-    head = text[:text.index("</head>")]
-    assert re.search(r'<link rel="modulepreload" href="/static/v-[0-9a-f]+/js/live\.js">', head)
-    assert re.search(r'<link rel="modulepreload" href="/static/v-[0-9a-f]+/js/socket\.js">', head)
+    packed = await response.read()
+    text = gzip.decompress(packed).decode()
+    assert '<script type="module">' in text
+    assert len(packed) < len(text) / 3
