@@ -95,7 +95,7 @@ def _maker(name: str, text: str, address: str) -> tuple[str, list[str]]:
             line = text[match.start():].strip().splitlines()[0]
             raise BundleError(f"{name}: import not understood: {line}")
     for match in imports:
-        target = _resolve(base, match.group("path"))
+        target = normalise(base / match.group("path"))
         needed.append(target)
         names = _import_names(name, match.group("names"))
         call = f"$need({json.dumps(target)})"
@@ -113,7 +113,7 @@ def _maker(name: str, text: str, address: str) -> tuple[str, list[str]]:
     body = _EXPORT.sub("", body)
 
     def dynamic(match: re.Match[str]) -> str:
-        target = _resolve(base, match.group(1))
+        target = normalise(base / match.group(1))
         needed.append(target)
         return f"$load({json.dumps(target)})"
 
@@ -140,9 +140,10 @@ def _import_names(name: str, names: str | None) -> str:
     return ", ".join(pattern)
 
 
-def _resolve(base: PurePosixPath, address: str) -> str:
+def normalise(path: PurePosixPath) -> str:
+    """``js/./a/../b.js`` as ``js/b.js``: a module's path under ``static/``."""
     parts: list[str] = []
-    for part in (base / address).parts:
+    for part in path.parts:
         if part == "..":
             if parts:
                 parts.pop()

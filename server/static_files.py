@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 from aiohttp import web
 from markupsafe import Markup, escape
 
-from rencontre.server.bundles import bundle
+from rencontre.server.bundles import bundle, normalise
 
 YEAR = 365 * 24 * 3600
 COMPRESSIBLE = {".js", ".css", ".svg", ".json", ".txt", ".html", ".map"}
@@ -179,7 +179,7 @@ class StaticFiles:
                 target = match.group(1) or match.group(2)
                 if not target.startswith("."):
                     continue
-                resolved = _normalise(base / target)
+                resolved = normalise(base / target)
                 if resolved != name and resolved not in seen:
                     seen.append(resolved)
                     todo.append(resolved)
@@ -225,17 +225,6 @@ def _static_file(body: bytes, suffix: str, name: str = "") -> StaticFile:
 def _source(text: str) -> str:
     """The CSP source that allows an inline element holding ``text``."""
     return " 'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
-
-
-def _normalise(path: PurePosixPath) -> str:
-    parts: list[str] = []
-    for part in path.parts:
-        if part == "..":
-            if parts:
-                parts.pop()
-        elif part != ".":
-            parts.append(part)
-    return "/".join(parts)
 
 
 def _accepts_gzip(request: web.Request) -> bool:
