@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 from rencontre.engine.fields import CONTROL, Blob, Bool, Choice
 from rencontre.engine.messages import N_, Command, Decision, Event, Refusal, Role
 from rencontre.engine.registry import applies, command, publishes
-from rencontre.schedule.loading import dropped, new_overlaps, result, settle
+from rencontre.schedule.loading import (
+    dropped,
+    new_overlaps,
+    new_speaker_overlaps,
+    result,
+    settle,
+)
 from rencontre.schedule.model import InvalidProgramme, Programme, Session
 
 if TYPE_CHECKING:
@@ -25,7 +31,10 @@ def load(state: EventState, cmd: Command) -> Decision:
     """Load a whole programme: replace the agenda, or merge it in by session id.
 
     Like a live change, a load that would put two sessions in one room at once is refused
-    (``schedule.room-conflict``, every pair listed) unless it says ``force``. It is a
+    (``schedule.room-conflict``, every pair listed) unless it says ``force``. Sessions that
+    would share a speaker at once are loaded, and listed in the result
+    (``speaker_conflicts``, with ``speaker_conflict_count``): real programmes have them (a
+    panel beside its speaker's talk), and only the organiser knows which is a mistake. It is a
     programme change like any other: each session it moves, cancels, restores or edits gets
     its ``session.changed``, with a line in the change log; so does each session a
     replacing load leaves out (``removed``, said before the load, while the session is
@@ -40,8 +49,10 @@ def load(state: EventState, cmd: Command) -> Decision:
     _refuse_control_characters(incoming)
     at = datetime.fromtimestamp(cmd.at, UTC)
     changes = settle(state.programme, incoming, mode, at)
+    merged = result(state.programme, incoming, mode)
     if not cmd.data.get("force"):
-        _refuse_overlaps(new_overlaps(result(state.programme, incoming, mode), incoming))
+        _refuse_overlaps(new_overlaps(merged, incoming))
+    shared = new_speaker_overlaps(merged, incoming)
     removed = dropped(state.programme, incoming, mode)
     events = [Event("session.changed", {
         "kind": "removed", "at": cmd.at, "sessions": [session.to_json()],
@@ -54,8 +65,11 @@ def load(state: EventState, cmd: Command) -> Decision:
         "kind": change.kind, "at": cmd.at, "sessions": [change.session.to_json()],
         "details": {**change.details, "source": "import"},
     }) for change in changes]
-    return Decision(events, {"sessions": len(incoming.sessions),
-                             "changed": len(removed) + len(changes)})
+    return Decision(events, {
+        "sessions": len(incoming.sessions), "changed": len(removed) + len(changes),
+        "speaker_conflicts": [{"session": later.id, "other": earlier.id, "speaker": speaker}
+                              for earlier, later, speaker in shared[:MAX_LISTED]],
+        "speaker_conflict_count": len(shared)})
 
 
 MAX_LISTED = 100

@@ -15,7 +15,7 @@ from typing import Any
 
 from rencontre.engine.text import fold
 from rencontre.schedule.model import Programme, Room, Session, Status, Track
-from rencontre.schedule.overlaps import room_overlaps
+from rencontre.schedule.overlaps import room_overlaps, speaker_overlaps
 
 # What a session may change by, in the order a change is named after.
 _TEXTS = ("title", "abstract", "speakers", "track", "language")
@@ -85,6 +85,14 @@ def new_overlaps(sessions: dict[str, Session], incoming: Programme
                  ) -> list[tuple[Session, Session]]:
     """Pairs of sessions sharing a room at once, at least one of them from the file."""
     return [(a, b) for a, b in room_overlaps(sessions.values())
+            if a.id in incoming.sessions or b.id in incoming.sessions]
+
+
+def new_speaker_overlaps(sessions: dict[str, Session], incoming: Programme
+                         ) -> list[tuple[Session, Session, str]]:
+    """Pairs of sessions sharing a speaker at once (with the speaker), at least one of them
+    from the file."""
+    return [(a, b, speaker) for a, b, speaker in speaker_overlaps(sessions.values())
             if a.id in incoming.sessions or b.id in incoming.sessions]
 
 

@@ -31,7 +31,13 @@ from rencontre.schedule.model import Programme, Session, Status, pick
 from rencontre.server.cities_views import countries, declaration_panel
 from rencontre.server.feeds import base_url, webcal_url
 from rencontre.server.i18n import translate
-from rencontre.server.schedule_cli import MODES, imported_text, read_programme, summary
+from rencontre.server.schedule_cli import (
+    MODES,
+    imported_text,
+    read_programme,
+    shared_speakers,
+    summary,
+)
 from rencontre.server.views import GATEWAY, HUB, SETTINGS, _error, _execute, redirect, render
 from rencontre.server.web_auth import actor_from_request, request_language
 
@@ -160,7 +166,8 @@ def _panel(request: web.Request, **extra: Any) -> dict[str, Any]:
     event = programme.event
     context = {
         "forbidden": False, "problems": [], "imported": "", "upload_error": "", "filename": "",
-        "reported": [], "conflicts": [], "lenient": False, "force": False,
+        "reported": [], "conflicts": [], "shared": "", "shared_lines": [], "lenient": False,
+        "force": False,
         "mode": "merge", "modes": MODES, "timezone": event.timezone if event else "",
         "rooms": [(room.id, pick(room.name, lang)) for room in programme.ordered_rooms()],
         "tracks": [(track.id, pick(track.name, lang)) for track in programme.tracks.values()],
@@ -270,8 +277,11 @@ async def organiser_import(request: web.Request) -> web.Response:
                      for conflict in (outcome.get("params") or {}).get("conflicts", [])]
         return page(422, upload_error=_error(request, outcome), conflicts=conflicts, **chosen)
     sessions, rooms = summary(programme)
+    shared, shared_lines = shared_speakers(lang, request.app[HUB].state.programme,
+                                           outcome["result"])
     return page(200, imported=imported_text(lang, sessions, rooms, len(report)),
-                reported=_listed(lang, report), filename=filename, **chosen)
+                reported=_listed(lang, report), shared=shared, shared_lines=shared_lines,
+                filename=filename, **chosen)
 
 
 def _listed(lang: str, problems: list[Problem]) -> list[dict[str, str]]:

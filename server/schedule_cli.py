@@ -21,11 +21,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from rencontre.engine.messages import N_, Actor, Refusal
 from rencontre.schedule.formats import ImportProblems, Problem, load, sniff
-from rencontre.schedule.model import Programme
+from rencontre.schedule.model import Programme, pick
 from rencontre.server.hub import Hub
 from rencontre.server.i18n import environment_language, ngettext, translate
 from rencontre.server.log import LogUnavailable, open_log
@@ -208,6 +208,11 @@ async def _import(hub: Hub, data: bytes, filename: str, options: Options, actor:
         return 1
     sessions, rooms = summary(programme)
     print(imported_text(lang, sessions, rooms, len(report)), file=out)
+    said, lines = shared_speakers(lang, hub.state.programme, outcome["result"])
+    if said:
+        print(f"rencontre: {said}", file=err)
+        for line in lines:
+            print(f"  {line}", file=err)
     return 0
 
 
@@ -219,6 +224,36 @@ def imported_text(lang: str, sessions: int, rooms: int, reported: int) -> str:
         said += " " + ngettext("{count} problem was skipped or repaired.",
                                "{count} problems were skipped or repaired.", reported, lang)
     return said
+
+
+def shared_speakers(lang: str, programme: Programme, result: dict[str, Any]
+                    ) -> tuple[str, list[str]]:
+    """What a load's result says of speakers in two sessions at once (``schedule.load``
+    loads them): a sentence with their count, then one line per pair listed, "Ana: “Panel”
+    and “Talk”", and whether some were left out; ("", []) when there are none."""
+    count = result.get("speaker_conflict_count", 0)
+    if not count:
+        return "", []
+    said = ngettext("{count} double booking: a speaker is in two sessions at the same time. "
+                    "The sessions were imported; move one if that is a mistake.",
+                    "{count} double bookings: a speaker is in two sessions at the same time. "
+                    "The sessions were imported; move one if that is a mistake.", count, lang)
+    listed = result.get("speaker_conflicts", [])
+    if len(listed) < count:
+        said += " " + translate(lang, N_("Only the first {shown} are listed."),
+                                {"shown": len(listed)})
+
+    def title(session_id: str) -> str:
+        session = programme.sessions.get(session_id)
+        return pick(session.title, lang) if session else session_id
+
+    lines = []
+    for pair in listed:
+        speaker = programme.speakers.get(pair["speaker"])
+        lines.append(translate(lang, N_("{speaker}: “{other}” and “{session}”"), {
+            "speaker": speaker.name if speaker else pair["speaker"],
+            "other": title(pair["other"]), "session": title(pair["session"])}))
+    return said, lines
 
 
 async def _stop(hub: Hub) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -105,6 +106,15 @@ def test_every_sample_imports_and_is_served(tmp_path, start_server, name, option
     assert matching, (title, start)
     if room:
         assert matching[0][3] == room
+
+
+def test_the_cli_names_a_speaker_in_two_sessions_at_once(tmp_path) -> None:
+    result = run_import(SAMPLES / "pretalx-democon.json", "--data", tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    assert "Imported 36 sessions in 2 rooms." in result.stdout
+    assert "rencontre: 1 double booking: a speaker is in two sessions at the same time." in (
+        result.stderr)
+    assert f"\n  {DOUBLE_BOOKED}\n" in result.stderr
 
 
 def test_invalid_file_prints_every_problem_and_imports_nothing(tmp_path) -> None:
@@ -273,6 +283,53 @@ async def test_organiser_upload_imports_or_lists_the_problems(app_client) -> Non
                                      data={"mode": "merge"})
     assert response.status == 400
     assert "Choose a file to import." in await response.text()
+
+
+DOUBLE_BOOKED = ("Stephanie Hudson: “Inverse motivating array” and "
+                 "“Re-engineered bandwidth-monitored focus group”")
+
+
+async def test_an_upload_names_a_speaker_in_two_sessions_at_once(app_client) -> None:
+    """democon has Stephanie Hudson in two rooms at 08:30: imported, and the page says so."""
+    organiser = {"rencontre_token": app_client.tokens["Organiser"]}
+    response = await app_client.post("/organiser/import", cookies=organiser,
+                                     data=upload(SAMPLES / "pretalx-democon.json"))
+    assert response.status == 200
+    page = await response.text()
+    assert "pretalx-democon.json: Imported 36 sessions in 2 rooms." in page
+    assert ("1 double booking: a speaker is in two sessions at the same time. The sessions "
+            "were imported; move one if that is a mistake.") in page
+    assert re.search(r'<ul id="shared-speakers">\s*<li>' + re.escape(DOUBLE_BOOKED) + "</li>"
+                     r"\s*</ul>", page)
+    # In the organiser's language.
+    response = await app_client.post("/organiser/import?lang=fr", cookies=organiser,
+                                     data=upload(SAMPLES / "pretalx-democon.json"))
+    assert "1 double réservation" in await response.text()
+    # A file without any: nothing said.
+    response = await app_client.post("/organiser/import", cookies=organiser,
+                                     data=upload(SAMPLES / "kielux-2020.ics"))
+    assert response.status == 200
+    assert "shared-speakers" not in await response.text()
+
+
+async def test_the_organiser_page_names_each_element_once(app_client) -> None:
+    """A refused upload lists its room conflicts beside the live list of kiosk conflicts:
+    two elements with one id would confuse assistive technology and the page's script."""
+    organiser = {"rencontre_token": app_client.tokens["Organiser"]}
+    clash = (await (await app_client.get("/schedule.csv?lang=en")).read()).decode("utf-8-sig")
+    header, first, *_ = clash.splitlines()
+    id_, guid, rest = first.split(",", 2)
+    squeezed = f"squeezed,squeezed-guid,{rest}"  # another session, in the same room at once
+    form = FormData()
+    form.add_field("file", "\n".join([header, squeezed]).encode(),
+                   filename="clash.csv", content_type="text/csv")
+    form.add_field("mode", "merge")
+    response = await app_client.post("/organiser/import", cookies=organiser, data=form)
+    assert response.status == 422
+    page = await response.text()
+    assert "overlaps session" in page
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [name for name, count in ids.items() if count > 1] == []
 
 
 async def test_csv_upload_keeps_the_event(app_client) -> None:

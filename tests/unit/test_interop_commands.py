@@ -67,6 +67,31 @@ def test_a_merge_that_overlaps_a_session_is_refused_unless_forced() -> None:
     assert "new" in driver.state.programme.sessions
 
 
+def test_a_speaker_in_two_sessions_at_once_is_loaded_and_listed() -> None:
+    """Real programmes have them (a panel beside its speaker's talk): the load goes through,
+    and its result names each pair with the speaker, for the organiser to check."""
+    driver = demo_driver()
+    s02 = driver.state.programme.sessions["s02"].to_json()
+    both = {"id": "panel", "title": {"en": "Panel"}, "room": "sala-nueva",
+            "start": s02["start"], "end": s02["end"], "speakers": ["joao-silva", "claire-dubois"]}
+    cancelled = {**both, "id": "old-panel", "status": "cancelled"}
+    demo = demo_programme(DEMO_START)
+    programme = {"event": demo["event"], "speakers": demo["speakers"],
+                 "rooms": [{"id": "sala-nueva", "name": {"en": "New room"}}],
+                 "sessions": [both, cancelled]}
+    outcome = driver.send("schedule.load", {"programme": programme, "mode": "merge"})
+    assert outcome["result"]["speaker_conflict_count"] == 2
+    assert outcome["result"]["speaker_conflicts"] == [
+        {"session": "s02", "other": "panel", "speaker": "claire-dubois"},
+        {"session": "s02", "other": "panel", "speaker": "joao-silva"}]
+    assert "panel" in driver.state.programme.sessions
+    # The event's own sessions are not listed again by a load that does not touch them.
+    unrelated = {**programme, "sessions": [{**both, "id": "later", "start": "2026-03-12T20:00:00Z",
+                                            "end": "2026-03-12T21:00:00Z"}]}
+    outcome = driver.send("schedule.load", {"programme": unrelated, "mode": "merge"})
+    assert outcome["result"]["speaker_conflict_count"] == 0
+
+
 # 6. An import is a programme change like any other
 
 
