@@ -102,10 +102,9 @@ def _maker(name: str, text: str, address: str) -> tuple[str, list[str]]:
         header.append(f"const {{ {names} }} = {call};" if names else f"{call};")
     body = _STATIC_IMPORT.sub("", text)
 
-    exported: list[str] = []
-    for match in _EXPORT.finditer(body):
-        exported.append(match.group("function") or match.group("const"))
-    understood = {m.start() for m in _EXPORT.finditer(body)}
+    exports = list(_EXPORT.finditer(body))
+    exported = [match.group("function") or match.group("const") for match in exports]
+    understood = {match.start() for match in exports}
     for match in _ANY_EXPORT.finditer(body):
         if match.start() not in understood:
             line = body[match.start():].strip().splitlines()[0]
