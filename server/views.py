@@ -27,7 +27,7 @@ from rencontre.server.i18n import (
 from rencontre.server.limits import LIMITS, address_of
 from rencontre.server.log import LogUnavailable
 from rencontre.server.security import socket_sources
-from rencontre.server.static_files import STATIC_FILES
+from rencontre.server.static_files import STATIC_FILES, accepts_gzip
 from rencontre.server.settings import Settings
 from rencontre.server.web_auth import (
     LANG_COOKIE,
@@ -61,10 +61,16 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         ngettext=lambda singular, plural, count, **params: ngettext(
             singular, plural, count, lang, **params),
         js_messages=js_messages(lang), js_plurals=js_plurals(lang), **context)
-    response = web.Response(text=body, status=status, content_type="text/html")
-    # Pages carry the scripts' translations: gzip makes a 35 KB page about 8 KB.
-    response.enable_compression()
     static = request.app[STATIC_FILES]
+    packed = static.gzip_page(body) if accepts_gzip(request) else None
+    if packed is not None:
+        response = web.Response(body=packed, status=status, content_type="text/html",
+                                charset="utf-8", headers={"Content-Encoding": "gzip",
+                                                          "Vary": "Accept-Encoding"})
+    else:
+        response = web.Response(text=body, status=status, content_type="text/html")
+        # Pages carry the scripts' translations: gzip makes a 35 KB page about 8 KB.
+        response.enable_compression()
     response.headers["Content-Security-Policy"] = policy(
         hub.state.programme, hub.state.programme_seq, socket_sources(request),
         flag_origins(hub.state), static.script_sources, static.style_sources)

@@ -9,6 +9,7 @@ import hashlib
 import re
 
 from rencontre.server.app import STATIC
+from rencontre.server.static_files import StaticFiles
 
 
 async def live_page(app_client) -> str:
@@ -126,11 +127,27 @@ async def test_a_set_of_styles_is_one_file(app_client) -> None:
 
 
 async def test_pages_are_gzipped(app_client) -> None:
-    response = await app_client.get("/live/s01", cookies={
-        "rencontre_token": app_client.tokens["attendee"]}, headers={"Accept-Encoding": "gzip"},
-        auto_decompress=False)
-    assert response.headers["Content-Encoding"] == "gzip"
-    packed = await response.read()
-    text = gzip.decompress(packed).decode()
-    assert '<script type="module">' in text
-    assert len(packed) < len(text) / 3
+    cookies = {"rencontre_token": app_client.tokens["attendee"]}
+    for path in ("/live/s01", "/agenda"):
+        response = await app_client.get(path, cookies=cookies, auto_decompress=False,
+                                        headers={"Accept-Encoding": "gzip"})
+        assert response.headers["Content-Encoding"] == "gzip", path
+        packed = await response.read()
+        plain = await app_client.get(path, cookies=cookies,
+                                     headers={"Accept-Encoding": "identity"})
+        assert "Content-Encoding" not in plain.headers
+        text = await plain.text()
+        assert gzip.decompress(packed).decode() == text, path
+        assert len(packed) < len(text) / 3, path
+
+
+def test_a_page_carrying_inline_files_is_gzipped_around_them() -> None:
+    """The live page's module and styles are compressed once, at start-up, and spliced into
+    each page's gzip stream: the page reads back whole, wherever they sit in it."""
+    files = StaticFiles(STATIC)
+    module = str(files.inline_module("js/live.js"))
+    style = str(files.inline_styles("app", "qa", "polls", "player", "cities"))
+    for body in (f"<head>{style}</head><p>é</p>{module}<p>fin</p>", f"{module}{style}",
+                 f"{style}<p>{'ünï' * 5000}</p>{module}"):
+        assert gzip.decompress(files.gzip_page(body)).decode() == body
+    assert files.gzip_page("<p>no inline file</p>") is None
