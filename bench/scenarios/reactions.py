@@ -21,7 +21,14 @@ from typing import Any
 
 from bench.attendees import granting
 from bench.common import LOAD_CPU, SERVER_CPU, CpuMeter, percentile
-from bench.drive import INTRUDERS, LAGGING_SECONDS, SATURATED_CPU, loaded, server_cpu
+from bench.drive import (
+    INTRUDERS,
+    LAGGING_SECONDS,
+    SATURATED_CPU,
+    loaded,
+    server_cpu,
+    start_profiler,
+)
 from bench.scenarios.base import Metric, Options, Sample, Scenario
 from bench.targets import Bare, Rencontre, Target
 
@@ -67,6 +74,7 @@ class ReactionBurst(Scenario):
             generators = load.generators
             await generators.ask("mark")
             load_cpu, server_core = CpuMeter(LOAD_CPU), CpuMeter(SERVER_CPU)
+            spies = await start_profiler(target, SPREAD + 0.5, options.profile)
             cpu0, started = server_cpu(target.pids), time.monotonic()
             start_ns = time.monotonic_ns() + 200_000_000
             count = len(generators.procs)
@@ -97,6 +105,8 @@ class ReactionBurst(Scenario):
             busy, intruders = load_cpu.busy(), server_core.busy() - cpu / elapsed
             pushes = sum(s["pushes"] for s in status)
             results = await generators.ask("vote-results", options=1)
+            for spy in spies:
+                await spy.wait()
 
         numbers, more = self.summarise(target.name, clients, results)
         numbers["pushes_per_client"] = pushes / max(1, clients)
