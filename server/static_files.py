@@ -92,8 +92,13 @@ class StaticFiles:
             if "</style" in text.lower():
                 raise ValueError(f"styles/{names}.css cannot be inlined: it holds </style")
             self._styles_inline[names] = text
-        self._packed = [_Packed.of(text) for text in [
-            *self._modules.values(), *self._styles_inline.values()]]
+        # Made once: each is a sixth of a live page, and the same on every one.
+        self._module_elements = {name: Markup(f'<script type="module">{text}</script>')
+                                 for name, text in self._modules.items()}
+        self._style_elements = {names: Markup(f"<style>{text}</style>")
+                                for names, text in self._styles_inline.items()}
+        self._packed = [_Packed.of(str(element)) for element in [
+            *self._module_elements.values(), *self._style_elements.values()]]
         self.script_sources = "".join(
             _source(text) for text in [*self._inline.values(), *self._modules.values()])
         self.style_sources = "".join(_source(text) for text in self._styles_inline.values())
@@ -202,12 +207,12 @@ class StaticFiles:
     def inline_module(self, name: str) -> Markup:
         """``<script type="module">`` holding ``name`` (one of ``INLINE_MODULES``) and every
         module it imports: the page needs no other file to run."""
-        return Markup(f'<script type="module">{self._modules[name]}</script>')
+        return self._module_elements[name]
 
     def inline_styles(self, *names: str) -> Markup:
         """``<style>`` holding ``css/<name>.css`` of every name, in order (one of
         ``INLINE_STYLES``): the page's first frame waits for no other file."""
-        return Markup(f"<style>{self._styles_inline['+'.join(names)]}</style>")
+        return self._style_elements["+".join(names)]
 
     def gzip_page(self, body: str) -> bytes | None:
         """``body`` gzipped, with the inline modules and styles it carries compressed once at
