@@ -3,9 +3,11 @@ a 1.6 Mbps / 400 ms network (Chrome DevTools' "Slow 4G"-like preset), through CD
 
     python -m bench.page_load                 # 5 cold and 5 warm loads of each page
     python -m bench.page_load --runs 9 --out bench/results/page-load.json
+    python -m bench.page_load --page home     # the attendee's home instead (or agenda)
 
 "Ready" is the issue's measure: the moment the page says it is connected and its ask form
-is enabled (``#conn[data-state=connected]`` and ``#ask-fields`` not disabled). "Usable" is
+is enabled (``#conn[data-state=connected]`` and ``#ask-fields`` not disabled; pages without
+an ask form, home and the agenda, are ready once connected). "Usable" is
 ready and painted too (its first contentful paint: a page whose scripts run before its first
 frame is not usable sooner). Both in ms from the start of the navigation
 (``performance.now()`` in the page). A cold load has an empty cache; a
@@ -43,6 +45,7 @@ LATENCY_MS = 400
 THROUGHPUT = 1.6e6 / 8  # bytes per second, both ways
 SESSION = "s01"
 GOAL_MS = 1500
+PAGES = {"live": f"/live/{SESSION}", "home": "/", "agenda": "/agenda"}
 
 # Records the moment the page is usable: connected, the ask form enabled, and painted.
 USABLE = """
@@ -59,7 +62,7 @@ USABLE = """
     if (readyAt !== null) return;
     const conn = document.getElementById("conn");
     const ask = document.getElementById("ask-fields");
-    if (conn && conn.dataset.state === "connected" && ask && !ask.disabled) {
+    if (conn && conn.dataset.state === "connected" && (!ask || !ask.disabled)) {
       readyAt = performance.now();
       settle();
     }
@@ -120,12 +123,12 @@ async def load(browser: Browser, url: str, cookie: dict[str, Any] | None, warm: 
         await context.close()
 
 
-async def measure(target: Target, runs: int) -> dict[str, Any]:
+async def measure(target: Target, runs: int, page: str = "live") -> dict[str, Any]:
     target.start()
     try:
         port = target.processes[0].port
         if isinstance(target, Rencontre):
-            url = f"http://127.0.0.1:{port}/live/{SESSION}"
+            url = f"http://127.0.0.1:{port}{PAGES[page]}"
             cookie = {"name": "rencontre_token", "value": target.attendee_token,
                       "domain": "127.0.0.1", "path": "/"}
             await start_session(port, target.organiser_token)
@@ -169,13 +172,20 @@ async def start_session(port: int, token: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=Path("bench/results/page-load.json"))
+    parser.add_argument("--page", choices=sorted(PAGES), default="live",
+                        help="the page of Rencontre to load (default: the live page)")
+    parser.add_argument("--out", type=Path, help="results file (default "
+                        "bench/results/page-load.json, page-load-home.json for --page home…)")
     args = parser.parse_args()
+    if args.out is None:
+        suffix = "" if args.page == "live" else f"-{args.page}"
+        args.out = Path(f"bench/results/page-load{suffix}.json")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="rencontre-page-") as workdir:
-        results = {name: asyncio.run(measure(cls(Path(workdir)), args.runs))
+        results = {name: asyncio.run(measure(cls(Path(workdir)), args.runs, args.page))
                    for name, cls in (("rencontre", Rencontre), ("bare", Bare))}
-    print(f"\nLive page ready (connected, ask form enabled) and usable (ready and painted), "
+    print(f"\n{PAGES[args.page]} ready (connected, ask form enabled) and usable (ready and "
+          f"painted), "
           f"CPU {CPU_SLOWDOWN}x slower, "
           f"{THROUGHPUT * 8 / 1e6:g} Mbps, {LATENCY_MS} ms; {args.runs} loads each; goal "
           f"<= {GOAL_MS} ms")
@@ -188,7 +198,7 @@ def main() -> None:
             ratio = f"{ours / bare:.2f}" if bare else "–"
             print(f"{kind + ' ' + label:30}{ours:>12,.0f}{bare:>12,.0f}{ratio:>8}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"results": results, "runs": args.runs,
+    args.out.write_text(json.dumps({"results": results, "runs": args.runs, "page": args.page,
                                     "seconds": time.monotonic() - started}, indent=2))
     print(f"\nresults in {args.out} ({time.monotonic() - started:.0f} s)")
 
