@@ -83,15 +83,7 @@ class StaticFiles:
             if "</script" in text.lower():  # it would end the element early
                 raise ValueError(f"{name} cannot be inlined: it holds </script")
         self._modules = {name: bundle(name, self._text, self.url) for name in INLINE_MODULES}
-        self._styles_inline: dict[str, str] = {}
-        for names in INLINE_STYLES:
-            found = self._file(f"styles/{names}.css")
-            if found is None:
-                raise ValueError(f"styles/{names}.css: no such style set")
-            text = found.body.decode("utf-8")
-            if "</style" in text.lower():
-                raise ValueError(f"styles/{names}.css cannot be inlined: it holds </style")
-            self._styles_inline[names] = text
+        self._styles_inline = {names: self._style_text(names) for names in INLINE_STYLES}
         # Made once: each is a sixth of a live page, and the same on every one.
         self._module_elements = {name: Markup(f'<script type="module">{text}</script>')
                                  for name, text in self._modules.items()}
@@ -120,6 +112,15 @@ class StaticFiles:
         found = self._load(name)
         self._files[name] = found
         return found
+
+    def _style_text(self, names: str) -> str:
+        """The text of the style set ``styles/<names>.css``, checked for a ``<style>``."""
+        text = self._text(f"styles/{names}.css")
+        if text is None:
+            raise ValueError(f"styles/{names}.css: no such style set")
+        if "</style" in text.lower():  # it would end the element early
+            raise ValueError(f"styles/{names}.css cannot be inlined: it holds </style")
+        return text
 
     def _text(self, name: str) -> str | None:
         found = self._file(name)
