@@ -8,6 +8,7 @@ the browser has none), as on browsers without native HLS.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from playwright.async_api import Page, expect
@@ -37,6 +38,19 @@ async def advances(page: Page, selector: str) -> None:
     await page.wait_for_function(
         "([s, t]) => { const m = document.querySelector(s); return m && !m.paused && "
         "m.currentTime > t + 1; }", arg=[selector, start], timeout=20_000)
+
+
+async def player_state(page: Page) -> dict:
+    """What the player holds, for a failure's message."""
+    return await page.evaluate("""() => ({
+      hls: typeof window.Hls,
+      media: [...document.querySelectorAll('#player video, #player audio')].map((m) => ({
+        paused: m.paused, src: m.src, network: m.networkState, ready: m.readyState,
+        error: m.error && m.error.code})),
+      stage: document.querySelector('#player .player-stage').textContent,
+      requests: performance.getEntriesByType('resource').map((e) => e.name)
+        .filter((name) => /m3u8|hls/.test(name)),
+    })""")
 
 
 async def live_page(new_page, server, *, player: str = "native", lang: str = "",
@@ -236,8 +250,20 @@ async def test_a_stream_that_starts_late_plays_once_its_playlist_appears(
     await organiser.close()
     page = await live_page(new_page, server, player=player)
     status = page.locator("#player .player-status")
-    await page.locator("#player video").evaluate("m => { m.play().catch(() => {}); }")
-    await expect(status).to_have_text("The stream is interrupted. Trying again…")
+    video = page.locator("#player video")
+    if player == "hls.js":
+        # The player is ready: hls.js is here and holds the video (pressing play sooner is
+        # test_play_pressed_before_hls_js_has_arrived_still_plays).
+        await expect(video).to_have_attribute("src", re.compile(r"^blob:"))
+
+    # The attendee presses play, and again if the page gave her a new player meanwhile.
+    said, deadline = "", asyncio.get_running_loop().time() + 20
+    while said != "The stream is interrupted. Trying again…":
+        assert asyncio.get_running_loop().time() < deadline, (
+            f"the player says {said!r}: {await player_state(page)}")
+        await video.evaluate("m => { if (m.paused) m.play().catch(() => {}); }")
+        await asyncio.sleep(0.25)
+        said = await status.text_content()
     # The encoder starts: the playlist appears, and the page plays it without a click.
     (hls.directory / f"{late}.m3u8").write_bytes((hls.directory / "floor.m3u8").read_bytes())
     await advances(page, "#player video")
