@@ -49,6 +49,7 @@ def bundle(entry: str, read: Callable[[str], str | None], url: Callable[[str], s
     as it asks for them, the modules it imports; ``read(name)`` gives a module's text
     (``None`` when there is none), ``url(name)`` its address (for ``import.meta.url``)."""
     makers: dict[str, str] = {}
+    imports: dict[str, list[str]] = {}  # what each module needs before it runs
     todo = [entry]
     while todo:
         name = todo.pop()
@@ -57,9 +58,9 @@ def bundle(entry: str, read: Callable[[str], str | None], url: Callable[[str], s
         text = read(name)
         if text is None:
             raise BundleError(f"{entry}: {name} not found")
-        makers[name], needed = _maker(name, text, url(name))
-        todo.extend(needed)
-    _refuse_cycles(entry, makers)
+        makers[name], imports[name], later = _maker(name, text, url(name))
+        todo.extend([*imports[name], *later])
+    _refuse_cycles(entry, imports)
     parts = [f"// {entry} and the modules it imports, as one script (server/bundles.py).",
              "const $made = new Map();", "const $makers = new Map(["]
     parts += [f"[{json.dumps(name)}, () => {{\n{maker}}}]," for name, maker in sorted(
@@ -81,12 +82,14 @@ def bundle(entry: str, read: Callable[[str], str | None], url: Callable[[str], s
     return text
 
 
-def _maker(name: str, text: str, address: str) -> tuple[str, list[str]]:
-    """The body of ``name``'s function, and the modules it needs."""
+def _maker(name: str, text: str, address: str) -> tuple[str, list[str], list[str]]:
+    """The body of ``name``'s function, the modules it imports, and those it loads later
+    with ``import()``."""
     if _OWN_NAMES.search(text):
         raise BundleError(f"{name}: uses a name the bundle keeps for itself ($need, $load, …)")
     base = PurePosixPath(name).parent
     needed: list[str] = []
+    later: list[str] = []
     header: list[str] = []
     imports = list(_STATIC_IMPORT.finditer(text))
     starts = {m.start() for m in imports}
@@ -113,7 +116,7 @@ def _maker(name: str, text: str, address: str) -> tuple[str, list[str]]:
 
     def dynamic(match: re.Match[str]) -> str:
         target = normalise(base / match.group(1))
-        needed.append(target)
+        later.append(target)
         return f"$load({json.dumps(target)})"
 
     body = _DYNAMIC_IMPORT.sub(dynamic, body)
@@ -121,7 +124,7 @@ def _maker(name: str, text: str, address: str) -> tuple[str, list[str]]:
     if "import.meta" in body or re.search(r"\bimport\s*\(\s*[^\s)]", body):
         raise BundleError(f"{name}: import.meta or import() not understood")
     ending = f"return Object.freeze({{ {', '.join(exported)} }});\n"
-    return "\n".join([*header, body.rstrip("\n"), ending]), needed
+    return "\n".join([*header, body.rstrip("\n"), ending]), needed, later
 
 
 def _import_names(name: str, names: str | None) -> str:
@@ -151,9 +154,8 @@ def normalise(path: PurePosixPath) -> str:
     return "/".join(parts)
 
 
-def _refuse_cycles(entry: str, makers: dict[str, str]) -> None:
+def _refuse_cycles(entry: str, imports: dict[str, list[str]]) -> None:
     """A cycle of imports would need ES modules' live bindings, which functions lack."""
-    graph = {name: re.findall(r'\$need\("([^"]+)"\)', maker) for name, maker in makers.items()}
     done: set[str] = set()
 
     def visit(name: str, path: tuple[str, ...]) -> None:
@@ -161,7 +163,7 @@ def _refuse_cycles(entry: str, makers: dict[str, str]) -> None:
             raise BundleError(f"{entry}: modules import each other: {' → '.join(path + (name,))}")
         if name in done:
             return
-        for target in graph[name]:
+        for target in imports[name]:
             visit(target, path + (name,))
         done.add(name)
 

@@ -82,18 +82,18 @@ class StaticFiles:
         for name, text in self._inline.items():
             if "</script" in text.lower():  # it would end the element early
                 raise ValueError(f"{name} cannot be inlined: it holds </script")
-        self._modules = {name: bundle(name, self._text, self.url) for name in INLINE_MODULES}
-        self._styles_inline = {names: self._style_text(names) for names in INLINE_STYLES}
+        modules = {name: bundle(name, self._text, self.url) for name in INLINE_MODULES}
+        styles = {names: self._style_text(names) for names in INLINE_STYLES}
         # Made once: each is a sixth of a live page, and the same on every one.
         self._module_elements = {name: Markup(f'<script type="module">{text}</script>')
-                                 for name, text in self._modules.items()}
+                                 for name, text in modules.items()}
         self._style_elements = {names: Markup(f"<style>{text}</style>")
-                                for names, text in self._styles_inline.items()}
+                                for names, text in styles.items()}
         self._packed = [_Packed.of(str(element)) for element in [
             *self._module_elements.values(), *self._style_elements.values()]]
         self.script_sources = "".join(
-            _source(text) for text in [*self._inline.values(), *self._modules.values()])
-        self.style_sources = "".join(_source(text) for text in self._styles_inline.values())
+            _source(text) for text in [*self._inline.values(), *modules.values()])
+        self.style_sources = "".join(_source(text) for text in styles.values())
 
     def _digest(self) -> str:
         digest = hashlib.sha256()
