@@ -78,6 +78,7 @@ const STATES = {
   connecting: "Connecting…",
   connected: "Connected",
   reconnecting: "Reconnecting…",
+  unavailable: "The server cannot save right now: what you sent will be sent again.",
 };
 
 // The connection line of a page's header. While the server cannot save (it answered
@@ -90,9 +91,6 @@ export function showConnection(socket, element, { unavailable = true } = {}) {
   };
   socket.addEventListener("state", (event) => show(event.detail));
   if (!unavailable) return;
-  socket.addEventListener("unavailable", () => {
-    element.dataset.state = "unavailable";
-    element.textContent = t("The server cannot save right now: what you sent will be sent again.");
-  });
+  socket.addEventListener("unavailable", () => show("unavailable"));
   socket.addEventListener("recovered", () => show(socket.state));
 }
